@@ -1,0 +1,48 @@
+# The two set-up commands of the README are `make run` and `make test`; each installs
+# what it needs first, from the lock file.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+VENV := .venv/bin
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(PYTHON)
+
+.PHONY: install run worker test lint format bench prod clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+install: $(UV)
+	$(UV) sync --locked --quiet
+
+## Run the service on the embedded default (SQLite) at http://127.0.0.1:8000
+run: install
+	$(VENV)/python manage.py migrate --noinput
+	$(VENV)/python manage.py runserver 127.0.0.1:8000
+
+## Lint, check migrations and run the whole test suite
+test: install lint
+	$(VENV)/python -m pytest
+
+lint: install
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check .
+	$(VENV)/python manage.py makemigrations --check --dry-run
+	DEBUG=0 SECRET_KEY=check-$$(printf 'x%.0s' $$(seq 60)) $(VENV)/python manage.py check --deploy --fail-level WARNING
+
+format: install
+	$(VENV)/ruff check --fix .
+	$(VENV)/ruff format .
+
+## Measure throughput and latency under gunicorn (see docs/benchmarks.md)
+bench: install
+	$(VENV)/python bench/run.py
+
+## Run under gunicorn with the environment's settings (see README, "Production")
+prod: install
+	$(VENV)/python manage.py migrate --noinput
+	$(VENV)/gunicorn -c config/gunicorn.py
+
+clean:
+	rm -rf .venv .tools db.sqlite3* .test-db*

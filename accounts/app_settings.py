@@ -1,0 +1,51 @@
+"""Every tunable of the accounts app, typed and documented in one place.
+
+Values come from Django settings (``ACCOUNTS_*``), which read the environment; the
+defaults here are the product's documented behaviour.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+
+
+class AppSettings:
+    def _get(self, name: str, default: object) -> object:
+        return getattr(settings, f"ACCOUNTS_{name}", default)
+
+    @property
+    def EMAIL_VERIFICATION(self) -> str:
+        """``optional``: unverified users may finish onboarding; ``mandatory``: they may not."""
+        return str(self._get("EMAIL_VERIFICATION", "optional"))
+
+    @property
+    def SESSION_ABSOLUTE_LIFETIME(self) -> timedelta:
+        """How long a session lives after sign-in however much it is used (14 days)."""
+        return timedelta(seconds=settings.SESSION_COOKIE_AGE)
+
+    @property
+    def SESSION_IDLE_TIMEOUT(self) -> timedelta:
+        """How long a session survives unused (24 hours)."""
+        return timedelta(seconds=int(self._get("SESSION_IDLE_TIMEOUT", 24 * 3600)))  # type: ignore[call-overload]
+
+    @property
+    def SESSION_TOUCH_INTERVAL(self) -> timedelta:
+        """How stale ``last_seen`` may get before a request writes it (5 minutes).
+
+        Writing it on every request would add a database write to every read.
+        """
+        return timedelta(seconds=int(self._get("SESSION_TOUCH_INTERVAL", 300)))  # type: ignore[call-overload]
+
+    @property
+    def SESSION_CACHE(self) -> str | None:
+        """Cache alias that fronts the session table, or ``None`` to read the table.
+
+        Set when Redis is configured; on the database cache it would only add a query.
+        """
+        alias = self._get("SESSION_CACHE", None)
+        return str(alias) if alias else None
+
+
+app_settings = AppSettings()

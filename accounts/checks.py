@@ -1,0 +1,38 @@
+"""System checks that turn a misconfiguration into a startup error, not an incident."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def check_shared_cache(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    """Counters and revocations must be shared by every process of every server."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith(("locmem.LocMemCache", "dummy.DummyCache")):
+        return [
+            Warning(
+                "The default cache is per-process: rate limits and session revocation "
+                "would not be shared between workers.",
+                hint="Set REDIS_URL, or leave it unset for the database cache.",
+                id="accounts.W001",
+            )
+        ]
+    return []
+
+
+@register()
+def check_email_verification_policy(app_configs: Any, **kwargs: Any) -> list[Error]:
+    from accounts.app_settings import app_settings
+
+    if app_settings.EMAIL_VERIFICATION not in {"optional", "mandatory"}:
+        return [
+            Error(
+                "ACCOUNTS_EMAIL_VERIFICATION must be 'optional' or 'mandatory'.",
+                id="accounts.E002",
+            )
+        ]
+    return []

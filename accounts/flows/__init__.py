@@ -1,0 +1,1 @@
+"""The write side: one module per journey, keyword-only typed functions."""

@@ -1,0 +1,31 @@
+"""Signing in and out with a password and a session."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate, login, logout
+from django.http import HttpRequest
+
+from accounts.errors import InvalidCredentials
+from accounts.models import User
+
+
+def log_in_with_password(*, request: HttpRequest, email: str, password: str) -> User:
+    """Check the credentials and start a fresh session (the key is rotated).
+
+    Django's backend runs the password hasher for an unknown email too, so the answer
+    takes as long whether or not the account exists.
+
+    Raises:
+        InvalidCredentials: For an unknown email, a wrong password or an inactive
+            account alike.
+    """
+    user = authenticate(request, email=email, password=password)
+    if user is None:
+        raise InvalidCredentials()
+    login(request, user)
+    return user
+
+
+def log_out(*, request: HttpRequest) -> None:
+    """End the session: its row is deleted, so a copied cookie stops working."""
+    logout(request)

@@ -1,0 +1,179 @@
+"""Models for the accounts application.
+
+The custom user model and its manager use the email address as the only identifier;
+``UserSession`` is the server-side session registry that users can list and revoke.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import (
+    validate_currency,
+    validate_language,
+    validate_no_control_characters,
+)
+
+
+def normalize_email(email: str) -> str:
+    """Return the stored form of an email address: trimmed and lower-case."""
+    return email.strip().lower()
+
+
+class UserManager(BaseUserManager["User"]):
+    """Custom manager for the User model where email is the unique identifier.
+
+    Provides methods to create regular users and superusers using email instead of a
+    username.
+    """
+
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Find a user by email, however it was capitalised or padded."""
+        return self.get(email=normalize_email(username or ""))
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields: Any) -> User:
+        """Create and return a regular user with an email and password.
+
+        Args:
+            email: The unique email address of the user.
+            password: The raw password for the user; ``None`` makes it unusable.
+            **extra_fields: Additional fields to be saved in the User model.
+
+        Returns:
+            The newly created user instance.
+
+        Raises:
+            ValueError: If the email field is not provided.
+        """
+        if not email:
+            raise ValueError("The email must be set.")
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        user = self.model(email=normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(
+        self, email: str, password: str | None = None, **extra_fields: Any
+    ) -> User:
+        """Create and return a superuser with elevated permissions.
+
+        Args:
+            email: The unique email address of the superuser.
+            password: The raw password for the superuser.
+            **extra_fields: Additional fields to be saved in the User model.
+
+        Returns:
+            The newly created superuser instance.
+
+        Raises:
+            ValueError: If is_staff or is_superuser is not set to True.
+        """
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("status", User.Status.ACTIVE)
+        if extra_fields["is_staff"] is not True:
+            raise ValueError("A superuser must have is_staff=True.")
+        if extra_fields["is_superuser"] is not True:
+            raise ValueError("A superuser must have is_superuser=True.")
+        return self.create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """Custom User model that uses email as the unique identifier.
+
+    Attributes:
+        email: The unique email of the user (primary identifier), stored lower-case.
+        first_name: The user's first name.
+        last_name: The user's last name.
+        currency: The preferred currency code (e.g. 'EGP', 'USD').
+        status: Current user status ('Onboarding' or 'Active').
+        language: Preferred interface language.
+        email_verified: Whether the current email was confirmed through an emailed link.
+        is_superuser: Designates that this user has all permissions.
+        is_staff: Designates whether the user can log into the admin site.
+        is_active: Designates whether this user should be treated as active.
+    """
+
+    class Status(models.TextChoices):
+        ONBOARDING = "Onboarding", _("Onboarding")
+        ACTIVE = "Active", _("Active")
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField(_("email address"), max_length=254, unique=True)
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[validate_no_control_characters]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[validate_no_control_characters]
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, default="EGP", validators=[validate_currency]
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ONBOARDING
+    )
+    language = models.CharField(
+        _("language"), max_length=16, default="en", validators=[validate_language]
+    )
+    email_verified = models.BooleanField(_("email verified"), default=False)
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            # The manager stores emails lower-case; this holds the rule for every
+            # other writer too, so two spellings of one address can never coexist.
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = normalize_email(self.email)
+        self.currency = self.currency.upper()
+
+
+class UserSession(models.Model):
+    """One signed-in browser: the server side of a session cookie.
+
+    The cookie's key is never stored, only its SHA-256, so a copy of this table
+    signs nobody in. ``expire_date`` is the earlier of the absolute limit (14 days
+    after sign-in) and the idle limit (24 hours after ``last_seen``).
+    """
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="sessions"
+    )
+    session_data = models.TextField()
+    created = models.DateTimeField()
+    last_seen = models.DateTimeField()
+    expire_date = models.DateTimeField(db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        indexes = [models.Index(fields=["user", "expire_date"], name="session_user_expiry_idx")]
+
+    def __str__(self) -> str:
+        return f"session {self.pk} of user {self.user_id}"

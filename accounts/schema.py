@@ -1,0 +1,16 @@
+"""How the OpenAPI document describes the service's authentication schemes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+
+class SessionCookieScheme(OpenApiAuthenticationExtension):
+    target_class = "accounts.authentication.SessionAuthentication"
+    name = "sessionCookie"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME}

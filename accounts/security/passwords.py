@@ -1,0 +1,34 @@
+"""Password rules beyond Django's own validators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import ngettext
+
+
+class MaximumLengthValidator:
+    """Refuse passwords longer than ``max_length``, so hashing cost stays bounded."""
+
+    def __init__(self, max_length: int = 256) -> None:
+        self.max_length = max_length
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if len(password) > self.max_length:
+            raise ValidationError(
+                ngettext(
+                    "This password is too long. It must contain at most %(max_length)d character.",
+                    "This password is too long. It must contain at most %(max_length)d characters.",
+                    self.max_length,
+                ),
+                code="password_too_long",
+                params={"max_length": self.max_length},
+            )
+
+    def get_help_text(self) -> str:
+        return ngettext(
+            "Your password must contain at most %(max_length)d character.",
+            "Your password must contain at most %(max_length)d characters.",
+            self.max_length,
+        ) % {"max_length": self.max_length}

@@ -1,0 +1,197 @@
+"""The session engine: Django's session API over the ``UserSession`` registry.
+
+Compared with Django's database engine it
+
+- stores only a hash of each session key;
+- records who, from where and since when, for ``GET /auth/sessions/``;
+- enforces an absolute and an idle lifetime on the server;
+- writes a new session once (Django's inserts at ``cycle_key`` and updates at the end
+  of the request), and writes ``last_seen`` at most once per touch interval;
+- reads through the shared cache when one is configured, so an authenticated read
+  costs no database query for the session; revocation deletes the cache entry too,
+  so it takes effect on every worker at the next request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.base import SessionBase, UpdateError
+from django.core.cache import BaseCache, caches
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+
+from accounts.app_settings import app_settings
+
+_KEY_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
+_CACHE_PREFIX = "session:"
+
+
+def hash_session_key(session_key: str) -> str:
+    return hashlib.sha256(session_key.encode()).hexdigest()
+
+
+@dataclass
+class SessionRecord:
+    """What a request needs to know about its session row (also what the cache holds)."""
+
+    id: int
+    user_id: int | None
+    data: str
+    created: datetime
+    last_seen: datetime
+    expire_date: datetime
+
+
+def _session_cache() -> BaseCache | None:
+    alias = app_settings.SESSION_CACHE
+    return caches[alias] if alias else None
+
+
+def _cache_record(key_hash: str, record: SessionRecord) -> None:
+    cache = _session_cache()
+    if cache is not None:
+        timeout = (record.expire_date - timezone.now()).total_seconds()
+        if timeout > 0:
+            cache.set(_CACHE_PREFIX + key_hash, record, timeout=int(timeout) + 1)
+
+
+def forget_cached_sessions(key_hashes: list[str]) -> None:
+    """Drop cached copies so that deleted rows stop authenticating everywhere at once."""
+    cache = _session_cache()
+    if cache is not None and key_hashes:
+        cache.delete_many([_CACHE_PREFIX + key_hash for key_hash in key_hashes])
+
+
+def _expiry(created: datetime, last_seen: datetime) -> datetime:
+    return min(
+        created + app_settings.SESSION_ABSOLUTE_LIFETIME,
+        last_seen + app_settings.SESSION_IDLE_TIMEOUT,
+    )
+
+
+class SessionStore(SessionBase):
+    """Django session store backed by ``accounts.UserSession``."""
+
+    def __init__(self, session_key: str | None = None) -> None:
+        super().__init__(session_key)
+        self.client_ip: str | None = None
+        self.user_agent = ""
+        #: The row behind this session, once loaded or written.
+        self.record: SessionRecord | None = None
+        self._needs_insert = False
+
+    @classmethod
+    def get_model_class(cls) -> Any:
+        from accounts.models import UserSession
+
+        return UserSession
+
+    @property
+    def model(self) -> Any:
+        return self.get_model_class()
+
+    # -- reading -----------------------------------------------------------------------
+
+    def _read(self, session_key: str) -> SessionRecord | None:
+        key_hash = hash_session_key(session_key)
+        cache = _session_cache()
+        if cache is not None:
+            record = cache.get(_CACHE_PREFIX + key_hash)
+            if record is not None:
+                return record
+        row = (
+            self.model.objects.filter(key_hash=key_hash, expire_date__gt=timezone.now())
+            .values_list("id", "user_id", "session_data", "created", "last_seen", "expire_date")
+            .first()
+        )
+        if row is None:
+            return None
+        record = SessionRecord(*row)
+        _cache_record(key_hash, record)
+        return record
+
+    def load(self) -> dict[str, Any]:
+        record = self._read(self.session_key) if self.session_key else None
+        now = timezone.now()
+        if record is None or record.expire_date <= now:
+            self._session_key = None
+            return {}
+        if now - record.last_seen >= app_settings.SESSION_TOUCH_INTERVAL:
+            self._touch(record, now)
+        self.record = record
+        return self.decode(record.data)
+
+    def _touch(self, record: SessionRecord, now: datetime) -> None:
+        record.last_seen = now
+        record.expire_date = _expiry(record.created, now)
+        self.model.objects.filter(pk=record.id).update(
+            last_seen=record.last_seen, expire_date=record.expire_date
+        )
+        _cache_record(hash_session_key(self.session_key), record)
+
+    def exists(self, session_key: str) -> bool:
+        return self.model.objects.filter(key_hash=hash_session_key(session_key)).exists()
+
+    # -- writing -----------------------------------------------------------------------
+
+    def create(self) -> None:
+        """Choose a new key; the row is written once, when the request's session is saved.
+
+        The key has 165 random bits, so a collision is not checked for with a query.
+        """
+        self._session_key = get_random_string(32, _KEY_CHARS)
+        self._needs_insert = True
+        self.modified = True
+
+    def save(self, must_create: bool = False) -> None:
+        if self.session_key is None:
+            self.create()
+        session = self._get_session(no_load=must_create or self._needs_insert)
+        user_id = session.get(SESSION_KEY)
+        user_id = int(user_id) if user_id is not None else None
+        data = self.encode(session)
+        now = timezone.now()
+        key_hash = hash_session_key(self.session_key)
+        if must_create or self._needs_insert:
+            row = self.model.objects.create(
+                key_hash=key_hash,
+                user_id=user_id,
+                session_data=data,
+                created=now,
+                last_seen=now,
+                expire_date=_expiry(now, now),
+                ip=self.client_ip or None,
+                user_agent=self.user_agent,
+            )
+            self._needs_insert = False
+            self.record = SessionRecord(row.pk, user_id, data, now, now, row.expire_date)
+        else:
+            created = self.record.created if self.record else now
+            expire_date = _expiry(created, now)
+            updated = self.model.objects.filter(key_hash=key_hash, expire_date__gt=now).update(
+                user_id=user_id, session_data=data, last_seen=now, expire_date=expire_date
+            )
+            if not updated:
+                raise UpdateError
+            record_id = self.record.id if self.record else 0
+            self.record = SessionRecord(record_id, user_id, data, created, now, expire_date)
+        _cache_record(key_hash, self.record)
+
+    def delete(self, session_key: str | None = None) -> None:
+        session_key = session_key or self.session_key
+        if session_key is None:
+            return
+        key_hash = hash_session_key(session_key)
+        self.model.objects.filter(key_hash=key_hash).delete()
+        forget_cached_sessions([key_hash])
+        if session_key == self.session_key:
+            self.record = None
+
+    @classmethod
+    def clear_expired(cls) -> None:
+        cls.get_model_class().objects.filter(expire_date__lte=timezone.now()).delete()

@@ -1,0 +1,145 @@
+"""Serializers for the accounts application.
+
+``UserSerializer`` is the one public shape of a user (and registration's input);
+``UserUpdateSerializer`` is the profile update; each other action has its own input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from accounts.flows.profile import update_profile
+from accounts.flows.registration import register_user
+from accounts.models import User
+from accounts.validators import validate_currency, validate_language
+from core.serializers import InputSerializer, StrictCharField, StrictModelSerializer
+
+
+class CurrencyField(StrictCharField):
+    """An ISO 4217 code, accepted in any case and stored upper-case."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 3)
+        super().__init__(**kwargs)
+        self.validators.append(validate_currency)
+
+    def to_internal_value(self, data: Any) -> str:
+        return super().to_internal_value(data).upper()
+
+
+class LanguageField(StrictCharField):
+    """One of the supported interface languages."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 16)
+        super().__init__(**kwargs)
+        self.validators.append(validate_language)
+
+
+class PasswordField(StrictCharField):
+    """A password as typed: never trimmed, never echoed, bounded before hashing."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("write_only", True)
+        kwargs.setdefault("trim_whitespace", False)
+        kwargs.setdefault("max_length", settings.PASSWORD_MAX_LENGTH)
+        kwargs.setdefault("style", {"input_type": "password"})
+        super().__init__(**kwargs)
+
+
+def check_password_strength(password: str, user: User) -> None:
+    """Run Django's password validators, reporting failures on the ``password`` field."""
+    try:
+        password_validation.validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(
+            {"password": serializers.as_serializer_error(exc)["non_field_errors"]}
+        ) from exc
+
+
+class UserSerializer(StrictModelSerializer):
+    """Serializer for user registration and profile retrieval.
+
+    Its output is the public representation of a user: never the password hash, never
+    the staff flags.
+    """
+
+    password = PasswordField()
+    currency = CurrencyField(required=False)
+    language = LanguageField(required=False)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "email",
+            "password",
+            "first_name",
+            "last_name",
+            "currency",
+            "status",
+            "language",
+            "email_verified",
+            "date_joined",
+        ]
+        read_only_fields = ["id", "status", "email_verified", "date_joined"]
+        # Uniqueness is decided by the database constraint inside the registration
+        # flow, which also covers concurrent requests; a validator would only race it.
+        extra_kwargs = {"email": {"validators": []}}
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        candidate = User(**{key: value for key, value in attrs.items() if key != "password"})
+        check_password_strength(attrs["password"], candidate)
+        return attrs
+
+    def create(self, validated_data: dict[str, Any]) -> User:
+        """Create a new user through the registration flow (which hashes the password).
+
+        Args:
+            validated_data: The data validated by the serializer.
+
+        Returns:
+            The newly created user instance.
+        """
+        return register_user(**validated_data)
+
+
+class UserUpdateSerializer(StrictModelSerializer):
+    """Serializer for partial profile updates.
+
+    Allows updating names, currency and language; any other field sent (email,
+    password, status, staff flags) is refused with a field error.
+    """
+
+    currency = CurrencyField(required=False)
+    language = LanguageField(required=False)
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "currency", "language"]
+
+    def update(self, instance: User, validated_data: dict[str, Any]) -> User:
+        return update_profile(user=instance, **validated_data)
+
+
+class LoginInput(InputSerializer):
+    email = StrictCharField(max_length=254)
+    password = PasswordField()
+
+
+class CsrfTokenSerializer(serializers.Serializer):
+    csrf_token = serializers.CharField()
+
+
+class MessageSerializer(serializers.Serializer):
+    message = serializers.CharField()
+
+
+class LoginOutput(MessageSerializer):
+    user = UserSerializer()
+    csrf_token = serializers.CharField()

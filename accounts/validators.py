@@ -1,0 +1,71 @@
+"""Rules for profile values, shared by the model, the API and the admin."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pycountry
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+
+def active_currency_codes() -> frozenset[str]:
+    """Return every active ISO 4217 alphabetic code, from the maintained iso-codes data."""
+    return _CURRENCY_CODES
+
+
+_CURRENCY_CODES = frozenset(currency.alpha_3 for currency in pycountry.currencies)
+
+
+def validate_currency(value: str) -> None:
+    """Accept an active ISO 4217 code (the caller upper-cases it first)."""
+    if value not in _CURRENCY_CODES:
+        raise ValidationError(
+            _("%(value)s is not a supported currency code."),
+            code="invalid_currency",
+            params={"value": value},
+        )
+
+
+def supported_language_codes() -> list[str]:
+    """Return the interface languages, as ``settings.LANGUAGES`` lists them."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def validate_language(value: str) -> None:
+    if value not in supported_language_codes():
+        raise ValidationError(
+            _("%(value)s is not a supported language."),
+            code="invalid_language",
+            params={"value": value},
+        )
+
+
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+@deconstructible
+class NoControlCharactersValidator:
+    """Refuse control characters (tabs, newlines, NUL) and bidi overrides in a name.
+
+    Other format characters stay allowed: the zero-width non-joiner is part of
+    correctly written Persian and Urdu names.
+    """
+
+    message = _("This field cannot contain control characters.")
+    code = "control_characters"
+
+    def __call__(self, value: str) -> None:
+        if any(unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS for char in value):
+            raise ValidationError(self.message, code=self.code)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NoControlCharactersValidator)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+
+validate_no_control_characters = NoControlCharactersValidator()

@@ -1,0 +1,49 @@
+"""Fixtures shared by every app's tests."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.tests.factories import PASSWORD, UserFactory
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class BrowserClient(APIClient):
+    """A client that behaves like the browser app: JSON bodies, CSRF enforced."""
+
+    def __init__(self, **defaults: object) -> None:
+        super().__init__(enforce_csrf_checks=True, **defaults)
+
+    def fetch_csrf_token(self) -> str:
+        token = self.get("/auth/csrf/").json()["csrf_token"]
+        self.credentials(HTTP_X_CSRFTOKEN=token)
+        return token
+
+    def log_in(self, email: str, password: str = PASSWORD) -> dict:
+        self.fetch_csrf_token()
+        response = self.post("/auth/login/", {"email": email, "password": password}, format="json")
+        assert response.status_code == 200, response.content
+        body = response.json()
+        self.credentials(HTTP_X_CSRFTOKEN=body["csrf_token"])
+        return body
+
+
+@pytest.fixture
+def client() -> BrowserClient:
+    return BrowserClient()
+
+
+@pytest.fixture
+def user(db: None) -> User:
+    return UserFactory()
+
+
+@pytest.fixture
+def logged_in(client: BrowserClient, user: User) -> BrowserClient:
+    client.log_in(user.email)
+    return client

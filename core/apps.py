@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """HTTP plumbing shared by every app: errors, parsers, limits, health."""
+
+    name = "core"
