@@ -177,3 +177,63 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"session {self.pk} of user {self.user_id}"
+
+
+class AuthToken(models.Model):
+    """A bearer token of a non-browser client.
+
+    Only a SHA-256 digest of the secret is stored; ``prefix`` (the first characters of
+    the secret) is indexed for lookup and shown in lists so users can tell tokens apart.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="auth_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField(db_index=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bearer token")
+        verbose_name_plural = _("bearer tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class SecurityEvent(models.Model):
+    """An append-only record of something that happened to an account's security.
+
+    ``user`` is empty for failed logins on unknown emails, which are recorded without
+    the email so that nothing stored depends on whether an account exists.
+    """
+
+    class Type(models.TextChoices):
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOGOUT = "logout", _("Logged out")
+        TOKEN_CREATED = "token_created", _("Bearer token created")
+        TOKEN_REVOKED = "token_revoked", _("Bearer token revoked")
+        SESSION_REVOKED = "session_revoked", _("Session revoked")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        EMAIL_VERIFIED = "email_verified", _("Email verified")
+        EMAIL_CHANGED = "email_changed", _("Email changed")
+        ACCOUNT_DELETED = "account_deleted", _("Account deleted")
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="security_events"
+    )
+    type = models.CharField(max_length=32, choices=Type.choices)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        indexes = [models.Index(fields=["user", "-created"], name="event_user_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.type} at {self.created:%Y-%m-%d %H:%M}"

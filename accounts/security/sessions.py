@@ -195,3 +195,42 @@ class SessionStore(SessionBase):
     @classmethod
     def clear_expired(cls) -> None:
         cls.get_model_class().objects.filter(expire_date__lte=timezone.now()).delete()
+
+
+def end_sessions(*, user_id: int, keep_session_key: str | None = None) -> int:
+    """Delete the user's sessions (all but ``keep_session_key``); effective at once everywhere.
+
+    Args:
+        user_id: Whose sessions to end.
+        keep_session_key: The key of the session to keep (the caller's own), if any.
+
+    Returns:
+        How many sessions were ended.
+    """
+    from accounts.models import UserSession
+
+    sessions = UserSession.objects.filter(user_id=user_id)
+    if keep_session_key:
+        sessions = sessions.exclude(key_hash=hash_session_key(keep_session_key))
+    key_hashes = list(sessions.values_list("key_hash", flat=True))
+    if not key_hashes:
+        return 0
+    UserSession.objects.filter(key_hash__in=key_hashes).delete()
+    forget_cached_sessions(key_hashes)
+    return len(key_hashes)
+
+
+def end_session(*, user_id: int, session_id: int) -> bool:
+    """Delete one of the user's sessions by its public id; ``False`` if it is not theirs."""
+    from accounts.models import UserSession
+
+    key_hash = (
+        UserSession.objects.filter(user_id=user_id, pk=session_id)
+        .values_list("key_hash", flat=True)
+        .first()
+    )
+    if key_hash is None:
+        return False
+    UserSession.objects.filter(key_hash=key_hash).delete()
+    forget_cached_sessions([key_hash])
+    return True
