@@ -1,4 +1,4 @@
-"""Signing in and out with a password and a session."""
+"""Signing in and out with a password."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from accounts.errors import InvalidCredentials
 from accounts.models import User
 
 
-def log_in_with_password(*, request: HttpRequest, email: str, password: str) -> User:
-    """Check the credentials and start a fresh session (the key is rotated).
+def verify_credentials(*, request: HttpRequest, email: str, password: str) -> User:
+    """Return the active user with these credentials: the check shared by every login.
 
-    Django's backend runs the password hasher for an unknown email too, so the answer
-    takes as long whether or not the account exists.
+    Session login and bearer-token creation both call this, so both count toward the
+    same limits and leave the same traces. Django's backend runs the password hasher
+    for an unknown email too, so the answer takes as long whether or not the account
+    exists.
 
     Raises:
         InvalidCredentials: For an unknown email, a wrong password or an inactive
@@ -22,6 +24,12 @@ def log_in_with_password(*, request: HttpRequest, email: str, password: str) -> 
     user = authenticate(request, email=email, password=password)
     if user is None:
         raise InvalidCredentials()
+    return user
+
+
+def log_in_with_password(*, request: HttpRequest, email: str, password: str) -> User:
+    """Check the credentials and start a fresh session (the key is rotated)."""
+    user = verify_credentials(request=request, email=email, password=password)
     login(request, user)
     return user
 
