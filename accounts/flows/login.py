@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import SESSION_KEY, authenticate, login, logout
 from django.http import HttpRequest
 
 from accounts.errors import InvalidCredentials
@@ -30,6 +30,10 @@ def verify_credentials(*, request: HttpRequest, email: str, password: str) -> Us
 def log_in_with_password(*, request: HttpRequest, email: str, password: str) -> User:
     """Check the credentials and start a fresh session (the key is rotated)."""
     user = verify_credentials(request=request, email=email, password=password)
+    if SESSION_KEY in request.session:
+        # Django keeps the key when the same user signs in again; a login always
+        # gets a new one here, so no earlier copy of the cookie stays valid.
+        request.session.cycle_key()
     login(request, user)
     return user
 

@@ -1,0 +1,73 @@
+"""GET/POST /auth/logout/."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+
+from accounts.models import UserSession
+from conftest import BrowserClient
+
+pytestmark = pytest.mark.django_db
+
+LOGGED_OUT = {"message": "Successfully logged out"}
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_logout_ends_the_session_on_the_server(logged_in, method):
+    response = getattr(logged_in, method)("/auth/logout/")
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json() == LOGGED_OUT
+    assert response.cookies["sessionid"].value == ""
+    assert not UserSession.objects.exists()
+    assert logged_in.get("/auth/me/").status_code == HTTPStatus.UNAUTHORIZED
+
+
+def test_a_copied_session_cookie_stops_working_after_logout(logged_in):
+    copy = BrowserClient()
+    copy.cookies["sessionid"] = logged_in.cookies["sessionid"].value
+    assert copy.get("/auth/me/").status_code == HTTPStatus.OK
+
+    logged_in.post("/auth/logout/")
+
+    response = copy.get("/auth/me/")
+    assert response.status_code == HTTPStatus.UNAUTHORIZED
+    assert response.json()["code"] == "not_authenticated"
+
+
+def test_logout_by_post_requires_the_csrf_token(logged_in):
+    logged_in.credentials()
+
+    response = logged_in.post("/auth/logout/")
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert response.json()["code"] == "csrf_failed"
+    assert UserSession.objects.count() == 1
+
+
+def test_logout_by_get_from_another_site_is_refused(logged_in):
+    response = logged_in.get("/auth/logout/", HTTP_SEC_FETCH_SITE="cross-site")
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert response.json()["code"] == "cross_site_request"
+    assert logged_in.get("/auth/me/").status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("site", ["same-origin", "same-site", "none"])
+def test_logout_by_get_from_the_same_site_or_typed_by_the_user_works(logged_in, site):
+    response = logged_in.get("/auth/logout/", HTTP_SEC_FETCH_SITE=site)
+
+    assert response.status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_logout_without_a_session_is_unauthorized(client, method):
+    response = getattr(client, method)("/auth/logout/")
+
+    assert response.status_code == HTTPStatus.UNAUTHORIZED
+    assert response.json() == {
+        "detail": "Authentication credentials were not provided.",
+        "code": "not_authenticated",
+    }

@@ -1,0 +1,111 @@
+"""Settings come from the environment; production refuses unsafe defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+PROD_KEY = secrets.token_urlsafe(50)
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "SECURE_SSL_REDIRECT"}
+    }
+    environment.update(DJANGO_SETTINGS_MODULE="config.settings.base", **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_refuses_the_development_secret_key():
+    result = run_manage("check", DEBUG="0")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_settings_pass_check_deploy():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", DEBUG="0", SECRET_KEY=PROD_KEY
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_turns_on_transport_security():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
+        " s.SECURE_SSL_REDIRECT, s.DEBUG)"
+    )
+    result = run_manage("shell", "--no-imports", "-c", code, DEBUG="0", SECRET_KEY=PROD_KEY)
+
+    assert result.stdout.split() == ["31536000", "True", "True", "True", "False"]
+
+
+def test_the_first_password_hasher_of_the_base_settings_is_argon2id():
+    code = (
+        "from django.contrib.auth.hashers import get_hasher, make_password;"
+        "print(make_password('x').split('$')[:3])"
+    )
+    result = run_manage("shell", "--no-imports", "-c", code)
+
+    assert result.stdout.strip() == "['argon2', 'argon2id', 'v=19']", result.stderr
+
+
+def test_database_and_cache_come_from_the_environment():
+    code = (
+        "from django.conf import settings as s;"
+        "d = s.DATABASES['default']; c = s.CACHES['default'];"
+        "print(d['ENGINE'], d['NAME'], d['CONN_MAX_AGE'], c['BACKEND'], c['LOCATION'])"
+    )
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/accounts_x",
+        REDIS_URL="redis://127.0.0.1:6379/3",
+    )
+
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "accounts_x",
+        "600",
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6379/3",
+    ], result.stderr
+
+
+def test_the_embedded_default_shares_its_cache_through_the_database():
+    code = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
+    result = run_manage("shell", "--no-imports", "-c", code)
+
+    assert result.stdout.strip() == "django.core.cache.backends.db.DatabaseCache"
+
+
+def test_password_rules_match_the_contract():
+    names = [validator["NAME"].rsplit(".", 1)[1] for validator in settings.AUTH_PASSWORD_VALIDATORS]
+
+    assert names == [
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+        "MaximumLengthValidator",
+    ]
