@@ -178,7 +178,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 APPEND_SLASH = False  # a POST without its slash would lose its body on redirect
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.SessionAuthentication"],
+    # Bearer first: its scheme is the one named in every 401's WWW-Authenticate.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.BearerTokenAuthentication",
+        "accounts.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -224,6 +228,7 @@ WHITENOISE_USE_FINDERS = True
 ACCOUNTS_EMAIL_VERIFICATION = env.str("ACCOUNTS_EMAIL_VERIFICATION", default="optional")
 ACCOUNTS_SESSION_IDLE_TIMEOUT = env.int("ACCOUNTS_SESSION_IDLE_TIMEOUT", default=24 * 3600)
 ACCOUNTS_SESSION_CACHE = "default" if REDIS_URL else None
+ACCOUNTS_TOKEN_TTL = env.int("ACCOUNTS_TOKEN_TTL", default=30 * 24 * 3600)
 
 # --- Logging --------------------------------------------------------------------------
 
