@@ -1,13 +1,16 @@
-"""The Django admin for users and their sessions."""
+"""The Django admin for users, their sessions, bearer tokens and security events."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User, UserSession
+from accounts.models import AuthToken, SecurityEvent, User, UserSession
+from accounts.security.events import record_security_event
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -71,4 +74,56 @@ class UserSessionAdmin(admin.ModelAdmin):
     exclude = ("key_hash", "session_data")
 
     def has_add_permission(self, request: object) -> bool:
+        return False
+
+
+@admin.register(AuthToken)
+class AuthTokenAdmin(admin.ModelAdmin):
+    """Read-only list of bearer tokens; staff revoke one by deleting it."""
+
+    list_display = ("name", "user", "prefix", "created", "expires", "last_used")
+    list_select_related = ("user",)
+    search_fields = ("user__email", "name", "prefix")
+    ordering = ("-created",)
+    fields = ("user", "name", "prefix", "created", "expires", "last_used")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: AuthToken) -> None:
+        self.delete_queryset(request, AuthToken.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[AuthToken]) -> None:
+        # The owner sees in their events that a token was revoked, whoever did it.
+        for token in queryset.select_related("user"):
+            record_security_event(
+                type=SecurityEvent.Type.TOKEN_REVOKED, user=token.user, request=request
+            )
+        queryset.delete()
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """The append-only event record: staff read it, nobody edits or deletes it here."""
+
+    list_display = ("created", "type", "user", "ip", "user_agent")
+    list_select_related = ("user",)
+    list_filter = ("type",)
+    search_fields = ("user__email",)
+    ordering = ("-created",)
+    date_hierarchy = "created"
+    fields = ("created", "type", "user", "ip", "user_agent")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

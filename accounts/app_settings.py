@@ -39,6 +39,20 @@ class AppSettings:
         return timedelta(seconds=int(self._get("SESSION_TOUCH_INTERVAL", 300)))  # type: ignore[call-overload]
 
     @property
+    def TOKEN_TTL(self) -> timedelta:
+        """How long a bearer token works after it is issued (30 days)."""
+        return timedelta(seconds=int(self._get("TOKEN_TTL", 30 * 24 * 3600)))  # type: ignore[call-overload]
+
+    @property
+    def TOKEN_TOUCH_INTERVAL(self) -> timedelta:
+        """How stale a token's ``last_used`` may get before a request writes it (5 minutes).
+
+        Like the session's ``last_seen``: a write per request would double the cost of
+        every authenticated read.
+        """
+        return timedelta(seconds=int(self._get("TOKEN_TOUCH_INTERVAL", 300)))  # type: ignore[call-overload]
+
+    @property
     def SESSION_CACHE(self) -> str | None:
         """Cache alias that fronts the session table, or ``None`` to read the table.
 

@@ -1,18 +1,63 @@
-"""How requests prove who they are."""
+"""How requests prove who they are: a bearer token, or a session cookie with CSRF."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from accounts.models import AuthToken, User
+from accounts.security.tokens import find_token, touch_token
 from core.exceptions import CsrfFailed
+
+
+class InvalidToken(exceptions.AuthenticationFailed):
+    default_detail = _("The bearer token is invalid, expired or revoked.")
+    default_code = "invalid_token"
+
+
+class MalformedAuthorization(exceptions.AuthenticationFailed):
+    default_detail = _("The Authorization header must be 'Bearer <token>'.")
+    default_code = "invalid_authorization_header"
+
+
+class BearerTokenAuthentication(authentication.BaseAuthentication):
+    """``Authorization: Bearer <secret>`` for non-browser clients.
+
+    No CSRF check: a browser never adds this header by itself, so another site cannot
+    make it send one. A request that names the Bearer scheme with a secret that does not
+    authenticate is refused with 401, never passed on to the session: a client that
+    believes it sends a token must learn that the token is dead.
+    """
+
+    keyword = "Bearer"
+
+    def authenticate(self, request: Request) -> tuple[User, AuthToken] | None:
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        scheme, _sep, secret = header.partition(" ")
+        if scheme.lower() != self.keyword.lower():
+            return None
+        secret = secret.strip()
+        if not secret or " " in secret:
+            raise MalformedAuthorization()
+        token = find_token(secret)
+        if token is None or not token.user.is_active:
+            raise InvalidToken()
+        touch_token(token)
+        return token.user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        # RFC 6750 section 3: a dead token is answered with error="invalid_token".
+        if request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer"):
+            return 'Bearer realm="accounts", error="invalid_token"'
+        return 'Bearer realm="accounts"'
 
 
 class SessionAuthentication(authentication.SessionAuthentication):
     """DRF's session authentication: CSRF enforced on every unsafe request it admits.
 
     It names a scheme in ``WWW-Authenticate`` so that DRF answers 401, not 403, to a
-    request without credentials.
+    request without credentials (when it is the only authenticator of a view).
     """
 
     def authenticate_header(self, request: Request) -> str:

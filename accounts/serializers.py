@@ -15,7 +15,7 @@ from rest_framework import serializers
 
 from accounts.flows.profile import update_profile
 from accounts.flows.registration import register_user
-from accounts.models import User
+from accounts.models import SecurityEvent, User
 from accounts.validators import validate_currency, validate_language
 from core.serializers import InputSerializer, StrictCharField, StrictModelSerializer
 
@@ -143,3 +143,48 @@ class MessageSerializer(serializers.Serializer):
 class LoginOutput(MessageSerializer):
     user = UserSerializer()
     csrf_token = serializers.CharField()
+
+
+class TokenCreateInput(InputSerializer):
+    email = StrictCharField(max_length=254)
+    password = PasswordField()
+    name = StrictCharField(max_length=100)
+
+
+class TokenCreatedSerializer(serializers.Serializer):
+    """The answer to token creation: the only time the secret is ever shown."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    token = serializers.CharField()
+    created = serializers.DateTimeField()
+    expires = serializers.DateTimeField()
+
+
+class TokenSerializer(serializers.Serializer):
+    """A token in the list: enough to recognise it and revoke it, never its secret."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    prefix = serializers.CharField(help_text="The first characters of the secret.")
+    created = serializers.DateTimeField()
+    expires = serializers.DateTimeField()
+    last_used = serializers.DateTimeField(
+        allow_null=True, help_text="Accurate to within a few minutes."
+    )
+
+
+class SessionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    created = serializers.DateTimeField()
+    last_seen = serializers.DateTimeField(help_text="Accurate to within a few minutes.")
+    ip = serializers.IPAddressField(allow_null=True)
+    user_agent = serializers.CharField()
+    current = serializers.BooleanField(help_text="Whether this is the session of the request.")
+
+
+class SecurityEventSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=SecurityEvent.Type.choices)
+    created = serializers.DateTimeField()
+    ip = serializers.IPAddressField(allow_null=True)
+    user_agent = serializers.CharField()

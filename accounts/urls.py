@@ -1,8 +1,11 @@
 from rest_framework.routers import SimpleRouter
 
-from accounts.views import AuthViewSet
+from accounts.views import AuthViewSet, SecurityEventViewSet, SessionViewSet, TokenViewSet
 
 router = SimpleRouter()
+router.register("auth/tokens", TokenViewSet, basename="token")
+router.register("auth/sessions", SessionViewSet, basename="session")
+router.register("auth/events", SecurityEventViewSet, basename="event")
 router.register("auth", AuthViewSet, basename="auth")
 
 urlpatterns = router.urls

@@ -9,23 +9,35 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.authentication import SessionAuthentication
 from accounts.flows.login import log_in_with_password, log_out
+from accounts.flows.sessions import revoke_session
+from accounts.flows.tokens import create_token, revoke_token
+from accounts.models import AuthToken, SecurityEvent
 from accounts.permissions import CsrfTokenRequired, NotCrossSite
+from accounts.selectors import list_security_events, list_sessions, list_tokens
 from accounts.serializers import (
     CsrfTokenSerializer,
     LoginInput,
     LoginOutput,
     MessageSerializer,
+    SecurityEventSerializer,
+    SessionSerializer,
+    TokenCreatedSerializer,
+    TokenCreateInput,
+    TokenSerializer,
     UserSerializer,
     UserUpdateSerializer,
 )
@@ -114,8 +126,9 @@ class AuthViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         permission_classes=[IsAuthenticated, NotCrossSite],
     )
     def logout(self, request: Request) -> Response:
-        """End the current session; a copy of its cookie stops working."""
-        log_out(request=request._request)
+        """End the current session, or revoke the bearer token the request carries."""
+        token = request.auth if isinstance(request.auth, AuthToken) else None
+        log_out(request=request._request, user=request.user, token=token)
         return Response({"message": _("Successfully logged out")})
 
     @extend_schema(
@@ -145,3 +158,145 @@ class AuthViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     def csrf(self, request: Request) -> Response:
         """Set the CSRF cookie and return its token, for the ``X-CSRFToken`` header."""
         return Response({"csrf_token": get_token(request._request)})
+
+
+def _authenticated_by_session(request: Request) -> bool:
+    return isinstance(request.successful_authenticator, SessionAuthentication)
+
+
+_not_found = OpenApiResponse(description="No such id among the user's own (404 either way).")
+
+
+class TokenViewSet(viewsets.ViewSet):
+    """Bearer tokens of the authenticated user.
+
+    - ``POST /auth/tokens/``: email + password + name, answered with the secret once
+    - ``GET /auth/tokens/``: the user's live tokens, never their secrets
+    - ``DELETE /auth/tokens/{id}/``: revoke one
+    """
+
+    lookup_value_regex = "[0-9]+"
+
+    def _is_creation(self) -> bool:
+        # DRF picks the authenticators before it sets ``self.action``.
+        if self.request is None:  # schema generation
+            return self.action == "create"
+        return self.action_map.get(self.request.method.lower()) == "create"
+
+    def get_authenticators(self) -> list[BaseAuthentication]:
+        # Token creation proves identity with the password in its body: it reads no
+        # session, sets no cookie, and so needs no CSRF token.
+        return [] if self._is_creation() else super().get_authenticators()
+
+    def get_permissions(self) -> list[BasePermission]:
+        return [AllowAny()] if self._is_creation() else super().get_permissions()
+
+    @extend_schema(
+        summary="Create a bearer token",
+        request=TokenCreateInput,
+        responses={
+            201: TokenCreatedSerializer,
+            400: _errors[400],
+            401: OpenApiResponse(description='`{"message": "Invalid credentials"}`'),
+        },
+        auth=[],
+        tags=["tokens"],
+    )
+    def create(self, request: Request) -> Response:
+        """Check email and password like a login and issue a token; the secret is shown once."""
+        data = TokenCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        token, secret = create_token(request=request._request, **data.validated_data)
+        body = {
+            "id": token.pk,
+            "name": token.name,
+            "token": secret,
+            "created": token.created,
+            "expires": token.expires,
+        }
+        return Response(TokenCreatedSerializer(body).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="List bearer tokens",
+        responses={200: TokenSerializer(many=True), 401: _errors[401]},
+        tags=["tokens"],
+    )
+    def list(self, request: Request) -> Response:
+        """The user's live tokens, newest first."""
+        return Response(TokenSerializer(list_tokens(user=request.user), many=True).data)
+
+    @extend_schema(
+        summary="Revoke a bearer token",
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+        responses={204: None, 401: _errors[401], 404: _not_found},
+        tags=["tokens"],
+    )
+    def destroy(self, request: Request, pk: str) -> Response:
+        """Revoke one of the user's tokens: its next request is refused."""
+        revoke_token(request=request._request, user=request.user, token_id=int(pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SessionViewSet(viewsets.ViewSet):
+    """Signed-in browsers of the authenticated user.
+
+    - ``GET /auth/sessions/``: the live sessions, the request's own marked ``current``
+    - ``DELETE /auth/sessions/{id}/``: end one, at once on every worker
+    """
+
+    lookup_value_regex = "[0-9]+"
+
+    def _current_session_id(self, request: Request) -> int | None:
+        if not _authenticated_by_session(request):
+            return None
+        record = getattr(request._request.session, "record", None)
+        return record.id if record is not None else None
+
+    @extend_schema(
+        summary="List sessions",
+        responses={200: SessionSerializer(many=True), 401: _errors[401]},
+        tags=["sessions"],
+    )
+    def list(self, request: Request) -> Response:
+        """The user's live sessions, most recently used first."""
+        sessions = list_sessions(
+            user=request.user, current_session_id=self._current_session_id(request)
+        )
+        return Response(SessionSerializer(sessions, many=True).data)
+
+    @extend_schema(
+        summary="End a session",
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+        responses={204: None, 401: _errors[401], 404: _not_found},
+        tags=["sessions"],
+    )
+    def destroy(self, request: Request, pk: str) -> Response:
+        """End one of the user's sessions; ending the current one logs it out."""
+        revoke_session(
+            request=request._request,
+            user=request.user,
+            session_id=int(pk),
+            current_session_id=self._current_session_id(request),
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SecurityEventPagination(PageNumberPagination):
+    page_size = 20
+
+
+class SecurityEventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """``GET /auth/events/``: the user's security events, newest first, 20 a page."""
+
+    serializer_class = SecurityEventSerializer
+    pagination_class = SecurityEventPagination
+
+    def get_queryset(self) -> QuerySet[SecurityEvent]:
+        if getattr(self, "swagger_fake_view", False):
+            return SecurityEvent.objects.none()
+        return list_security_events(user=self.request.user)
+
+    @extend_schema(summary="List security events", tags=["events"])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The user's security events, newest first."""
+        return super().list(request, *args, **kwargs)

@@ -6,7 +6,8 @@ from django.contrib.auth import SESSION_KEY, authenticate, login, logout
 from django.http import HttpRequest
 
 from accounts.errors import InvalidCredentials
-from accounts.models import User
+from accounts.models import AuthToken, SecurityEvent, User
+from accounts.security.events import record_failed_login, record_security_event
 
 
 def verify_credentials(*, request: HttpRequest, email: str, password: str) -> User:
@@ -23,6 +24,7 @@ def verify_credentials(*, request: HttpRequest, email: str, password: str) -> Us
     """
     user = authenticate(request, email=email, password=password)
     if user is None:
+        record_failed_login(request=request, email=email)
         raise InvalidCredentials()
     return user
 
@@ -35,9 +37,23 @@ def log_in_with_password(*, request: HttpRequest, email: str, password: str) -> 
         # gets a new one here, so no earlier copy of the cookie stays valid.
         request.session.cycle_key()
     login(request, user)
+    record_security_event(type=SecurityEvent.Type.LOGIN, user=user, request=request)
     return user
 
 
-def log_out(*, request: HttpRequest) -> None:
-    """End the session: its row is deleted, so a copied cookie stops working."""
-    logout(request)
+def log_out(*, request: HttpRequest, user: User, token: AuthToken | None = None) -> None:
+    """End what authenticated the request: the bearer token, or else the session.
+
+    A token is deleted, so the secret stops working on every server at once; a session
+    row is deleted, so a copied cookie stops working.
+
+    Args:
+        request: The logout request.
+        user: Who is logging out.
+        token: The bearer token the request authenticated with, if it did.
+    """
+    if token is not None:
+        AuthToken.objects.filter(pk=token.pk).delete()
+    else:
+        logout(request)
+    record_security_event(type=SecurityEvent.Type.LOGOUT, user=user, request=request)

@@ -1,7 +1,8 @@
 """Bearer tokens: issued once, stored as a hash, looked up by prefix, revocable.
 
 Do like knox: the secret is returned only by :func:`issue_token`; the database keeps
-its SHA-256 (the secret has 256 random bits, so a fast hash is enough) and an
+its SHA-256 (the secret has 256 random bits, so a fast hash is enough: nobody can
+search that space, and a slow hash would cost every authenticated request) and an
 indexed prefix.
 """
 
@@ -10,14 +11,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
+from accounts.app_settings import app_settings
 from accounts.models import AuthToken, User
 
 PREFIX_LENGTH = 8
+#: ``token_urlsafe(32)`` gives 43 characters; anything much longer is not ours and is
+#: refused before it is hashed.
+MAX_SECRET_LENGTH = 64
 
 
 def _digest(secret: str) -> str:
@@ -25,28 +29,36 @@ def _digest(secret: str) -> str:
 
 
 def token_lifetime() -> timedelta:
-    return timedelta(seconds=getattr(settings, "ACCOUNTS_TOKEN_TTL", 30 * 24 * 3600))
+    return app_settings.TOKEN_TTL
 
 
 def issue_token(*, user: User, name: str) -> tuple[AuthToken, str]:
-    """Create a token for ``user``.
+    """Create a token for ``user``, and forget the user's expired ones.
 
     Returns:
         The stored token and its secret, which is never available again.
     """
+    now = timezone.now()
+    AuthToken.objects.filter(user=user, expires__lte=now).delete()
     secret = secrets.token_urlsafe(32)
     token = AuthToken.objects.create(
         user=user,
         name=name,
         prefix=secret[:PREFIX_LENGTH],
         digest=_digest(secret),
-        expires=timezone.now() + token_lifetime(),
+        expires=now + token_lifetime(),
     )
     return token, secret
 
 
 def find_token(secret: str) -> AuthToken | None:
-    """Return the live token whose secret this is, with its user, or ``None``."""
+    """Return the live token whose secret this is, with its user, in one query; else ``None``.
+
+    Expired, revoked (deleted) and made-up secrets are all ``None``: the client's
+    remedy is the same for each, a new token.
+    """
+    if not secret or len(secret) > MAX_SECRET_LENGTH:
+        return None
     digest = _digest(secret)
     for token in AuthToken.objects.select_related("user").filter(
         prefix=secret[:PREFIX_LENGTH], expires__gt=timezone.now()
@@ -54,6 +66,29 @@ def find_token(secret: str) -> AuthToken | None:
         if hmac.compare_digest(token.digest, digest):
             return token
     return None
+
+
+def touch_token(token: AuthToken, *, now: datetime | None = None) -> bool:
+    """Record that ``token`` was used, unless that was recorded less than the interval ago.
+
+    A write on every request would turn every authenticated read into a write; the
+    list shows when a token was last used to within ``TOKEN_TOUCH_INTERVAL``.
+
+    Returns:
+        Whether the row was written.
+    """
+    now = now or timezone.now()
+    if token.last_used is not None and now - token.last_used < app_settings.TOKEN_TOUCH_INTERVAL:
+        return False
+    token.last_used = now
+    AuthToken.objects.filter(pk=token.pk).update(last_used=now)
+    return True
+
+
+def revoke_token(*, user: User, token_id: int) -> bool:
+    """Delete one of ``user``'s tokens; ``False`` if no such token is theirs."""
+    deleted, _ = AuthToken.objects.filter(user=user, pk=token_id).delete()
+    return bool(deleted)
 
 
 def revoke_user_tokens(*, user: User) -> int:
