@@ -132,7 +132,7 @@ def test_production_settings_send_hsts_and_secure_cookies() -> None:
         SECRET_KEY="production-like-" + "s" * 60,
     )
 
-    result = subprocess.run(  # noqa: S603 - our own interpreter and script
+    result = subprocess.run(
         [sys.executable, "-c", PRODUCTION_PROBE],
         cwd=BASE_DIR,
         env=env,
