@@ -2,15 +2,16 @@
 
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from core.errors import not_found
+from core.views import ApiDocsView
 
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("core.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="docs"),
     path("admin/", admin.site.urls),
     # Anything else is a JSON 404, in DEBUG too.
     re_path(r"^", not_found),
