@@ -7,14 +7,23 @@ VENV := .venv/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: install run worker test lint format bench prod clean
+.PHONY: install messages run worker test lint format bench prod clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet uv==$(UV_VERSION)
 
+# Compiled catalogs (.mo) are build output, not sources: babel's pure-Python compiler
+# builds them from locale/*/LC_MESSAGES/django.po without GNU gettext.
 install: $(UV)
 	$(UV) sync --locked --quiet
+	$(VENV)/pybabel --quiet compile --domain django --directory locale
+
+## Collect the translatable strings of the code into locale/ar (needs GNU gettext)
+messages: install
+	$(VENV)/python manage.py makemessages --locale ar --add-location file \
+		--ignore '.venv/*' --ignore '.tools/*'
+	$(MAKE) install
 
 ## Run the service on the embedded default (SQLite) at http://127.0.0.1:8000
 run: install

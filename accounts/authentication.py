@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
@@ -9,6 +11,7 @@ from rest_framework.request import Request
 from accounts.models import AuthToken, User
 from accounts.security.tokens import find_token, touch_token
 from core.exceptions import CsrfFailed
+from core.language import UserLanguageMixin, activate_user_language
 
 
 class InvalidToken(exceptions.AuthenticationFailed):
@@ -21,7 +24,7 @@ class MalformedAuthorization(exceptions.AuthenticationFailed):
     default_code = "invalid_authorization_header"
 
 
-class BearerTokenAuthentication(authentication.BaseAuthentication):
+class BearerTokenAuthentication(UserLanguageMixin, authentication.BaseAuthentication):
     """``Authorization: Bearer <secret>`` for non-browser clients.
 
     No CSRF check: a browser never adds this header by itself, so another site cannot
@@ -53,12 +56,21 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         return 'Bearer realm="accounts"'
 
 
-class SessionAuthentication(authentication.SessionAuthentication):
+class SessionAuthentication(UserLanguageMixin, authentication.SessionAuthentication):
     """DRF's session authentication: CSRF enforced on every unsafe request it admits.
 
     It names a scheme in ``WWW-Authenticate`` so that DRF answers 401, not 403, to a
-    request without credentials (when it is the only authenticator of a view).
+    request without credentials. The user's language is active before the CSRF check,
+    so its refusal is in that language too.
     """
+
+    def authenticate(self, request: Request) -> tuple[Any, None] | None:
+        user = getattr(request._request, "user", None)
+        if not user or not user.is_active:
+            return None
+        activate_user_language(request, user)
+        self.enforce_csrf(request)
+        return (user, None)
 
     def authenticate_header(self, request: Request) -> str:
         return 'Session realm="accounts"'

@@ -5,10 +5,11 @@ from __future__ import annotations
 import unicodedata
 
 import pycountry
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+
+from core.language import supported_languages
 
 
 def active_currency_codes() -> frozenset[str]:
@@ -31,11 +32,11 @@ def validate_currency(value: str) -> None:
 
 def supported_language_codes() -> list[str]:
     """Return the interface languages, as ``settings.LANGUAGES`` lists them."""
-    return [code for code, _name in settings.LANGUAGES]
+    return supported_languages()
 
 
 def validate_language(value: str) -> None:
-    if value not in supported_language_codes():
+    if value not in supported_languages():
         raise ValidationError(
             _("%(value)s is not a supported language."),
             code="invalid_language",

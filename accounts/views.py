@@ -41,6 +41,7 @@ from accounts.serializers import (
     UserSerializer,
     UserUpdateSerializer,
 )
+from core.language import activate_user_language
 
 _errors = {
     400: OpenApiResponse(description="Field errors: `{field: [message]}` and `codes`."),
@@ -106,6 +107,8 @@ class AuthViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         credentials = LoginInput(data=request.data)
         credentials.is_valid(raise_exception=True)
         user = log_in_with_password(request=request._request, **credentials.validated_data)
+        # The user is known from here on: the answer speaks their language.
+        activate_user_language(request, user)
         return Response(
             {
                 "message": _("Login successful"),

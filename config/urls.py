@@ -2,9 +2,10 @@
 
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 
 from core.errors import not_found
+from core.views import ApiDocsView
 
 urlpatterns = [
     path("", include("accounts.urls")),
@@ -12,7 +13,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from a URL, not inline, so the
     # page works under a Content-Security-Policy without 'unsafe-inline' scripts.
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="docs"),
     path("admin/", admin.site.urls),
     # Anything else is a JSON 404, in DEBUG too.
     re_path(r"^", not_found),

@@ -20,7 +20,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.exceptions import CsrfFailed, PayloadTooLarge, ServerError
+from core.exceptions import CsrfFailed, PayloadTooLarge, ServerError, Throttled
+from core.language import activate_language_of_request_user
 
 
 def _codes_layout(codes: Any) -> Any:
@@ -52,6 +53,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
+    elif type(exc) is exceptions.Throttled:
+        exc = Throttled(wait=exc.wait)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.APIException):
         response.data = error_body(exc)
@@ -68,26 +71,34 @@ def json_error(exc: exceptions.APIException) -> JsonResponse:
 
 @csrf_exempt
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    """Answer every URL that no route claims."""
+    """Answer every URL that no route claims, in the language of its user."""
+    activate_language_of_request_user(request)
     return json_error(exceptions.NotFound())
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    activate_language_of_request_user(request)
     return json_error(exceptions.NotFound())
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # A request Django finds suspicious (a disallowed host, say) is not worth a query:
+    # it is answered in the language of ``Accept-Language``.
     return json_error(exceptions.ParseError(_("Bad request.")))
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    activate_language_of_request_user(request)
     return json_error(exceptions.PermissionDenied())
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # The language already active (the user's, once a view knew them) is kept: looking
+    # the user up again could fail the same way the request did.
     return json_error(ServerError())
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Answer Django's own CSRF refusals (outside DRF views) in the API's shape."""
+    activate_language_of_request_user(request)
     return json_error(CsrfFailed())

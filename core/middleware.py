@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 
 from core.errors import json_error
 from core.exceptions import PayloadTooLarge
+from core.language import activate_language_of_request_user
 
 
 class RequestBodyLimitMiddleware:
@@ -29,6 +30,7 @@ class RequestBodyLimitMiddleware:
         except ValueError:
             length = 0
         if length > self.limit:
+            activate_language_of_request_user(request)
             return json_error(PayloadTooLarge())
         return self.get_response(request)
 

@@ -26,7 +26,12 @@ class StrictCharField(serializers.CharField):
 
 
 class StrictEmailField(StrictCharField, serializers.EmailField):
-    """An email address that must be a JSON string; trimmed and lower-cased."""
+    """An email address that must be a JSON string; trimmed and lower-cased.
+
+    A non-string is answered like any other invalid address, under the same code.
+    """
+
+    default_error_messages = {"invalid": serializers.EmailField.default_error_messages["invalid"]}
 
     def to_internal_value(self, data: Any) -> str:
         return super().to_internal_value(data).lower()
@@ -78,3 +83,19 @@ class StrictModelSerializer(KnownFieldsMixin, serializers.ModelSerializer):
         models.TextField: StrictCharField,
     }
     serializer_choice_field = StrictChoiceField
+
+
+class CurrencySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="ISO 4217 alphabetic code, as `currency` takes it.")
+    name = serializers.CharField(help_text="Name in the response's language.")
+    digits = serializers.IntegerField(help_text="Digits after the decimal point (CLDR).")
+    symbol = serializers.CharField(
+        allow_null=True, help_text="Symbol in the response's language; null where none is known."
+    )
+
+
+class LanguageSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Code, as `language` takes it.")
+    name = serializers.CharField(help_text="Name in the response's language.")
+    native_name = serializers.CharField(help_text="The language's name for itself.")
+    direction = serializers.ChoiceField(choices=["ltr", "rtl"], help_text="Text direction.")

@@ -1,0 +1,139 @@
+"""Every message the API can answer exists in every supported language.
+
+English is the source language: messages are written in English in the code, so an
+English "catalog" would only repeat them. The test for English checks exactly that:
+no catalog changes an English message. Every other language must translate every
+message, under the same codes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+from django.conf import settings
+from django.utils import translation
+from rest_framework.settings import api_settings
+
+from core.language import UserLanguageMixin, supported_languages
+from core.tests.error_registry import error_messages, language_names, success_messages
+
+TRANSLATED_LANGUAGES = [code for code in supported_languages() if code != settings.LANGUAGE_CODE]
+
+# Messages that rightly read the same in a translation (none yet): (language, English).
+SAME_IN_TRANSLATION: set[tuple[str, str]] = set()
+
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w+(?::[^}]*)?\}")
+
+
+def _catalog_path(language: str, suffix: str) -> Path:
+    return settings.BASE_DIR / "locale" / language / "LC_MESSAGES" / f"django.{suffix}"
+
+
+def _tuple(value: str | tuple[str, ...] | list[str]) -> str | tuple[str, ...]:
+    return value if isinstance(value, str) else tuple(value)
+
+
+def _messages_in(language: str | None) -> list[tuple[str, str, str]]:
+    with translation.override(language):
+        return error_messages()
+
+
+def test_english_is_the_source_language_and_needs_no_catalog() -> None:
+    assert not (settings.BASE_DIR / "locale" / "en").exists()
+    assert _messages_in("en") == _messages_in(None)
+
+
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+def test_every_error_code_has_a_translated_message(language: str) -> None:
+    english, translated = _messages_in("en"), _messages_in(language)
+
+    assert [(source, code) for source, code, _ in translated] == [
+        (source, code) for source, code, _ in english
+    ], "codes must not depend on the language"
+    untranslated = sorted(
+        {
+            (code, message)
+            for (_, code, message), (_, _, other) in zip(english, translated, strict=True)
+            if message == other and (language, message) not in SAME_IN_TRANSLATION
+        }
+    )
+    assert untranslated == []
+
+
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+def test_success_messages_and_language_names_are_translated(language: str) -> None:
+    with translation.override("en"):
+        english = success_messages() + language_names()
+    with translation.override(language):
+        translated = success_messages() + language_names()
+
+    assert [pair for pair in zip(english, translated, strict=True) if pair[0] == pair[1]] == []
+
+
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+def test_the_catalog_translates_every_string_of_the_code(language: str) -> None:
+    with _catalog_path(language, "po").open("rb") as source:
+        catalog = read_po(source)
+
+    assert not catalog.fuzzy
+    incomplete = [
+        message.id
+        for message in catalog
+        if message.id
+        and (
+            message.fuzzy
+            or not message.string
+            or (isinstance(message.string, tuple) and not all(message.string))
+            or (isinstance(message.id, tuple) and len(message.string) != catalog.num_plurals)
+        )
+    ]
+    assert incomplete == []
+
+
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+def test_translations_keep_the_placeholders_of_their_message(language: str) -> None:
+    with _catalog_path(language, "po").open("rb") as source:
+        catalog = read_po(source)
+
+    broken = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        expected = set(PLACEHOLDER.findall(ids[-1]))
+        # Forms for exactly one number (Arabic's 0, 1 and 2) may spell the number out;
+        # the last, general form must keep every placeholder.
+        if set(PLACEHOLDER.findall(strings[-1])) != expected or any(
+            not set(PLACEHOLDER.findall(form)) <= expected for form in strings
+        ):
+            broken.append(ids[0])
+    assert broken == []
+
+
+def test_arabic_has_six_plural_forms() -> None:
+    with _catalog_path("ar", "po").open("rb") as source:
+        assert read_po(source).num_plurals == 6
+
+
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+def test_the_compiled_catalog_matches_its_source(language: str) -> None:
+    """The .mo is built by ``make install``; a stale one means it was not run."""
+    with _catalog_path(language, "po").open("rb") as source:
+        expected = {_tuple(m.id): _tuple(m.string) for m in read_po(source) if m.id}
+    with _catalog_path(language, "mo").open("rb") as compiled:
+        actual = {_tuple(m.id): _tuple(m.string) for m in read_mo(compiled) if m.id}
+
+    assert actual == expected, "run `make install` to compile the catalogs"
+
+
+def test_every_authentication_class_activates_the_users_language() -> None:
+    assert [
+        cls.__name__
+        for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES
+        if not issubclass(cls, UserLanguageMixin)
+    ] == []
