@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -43,9 +43,7 @@ class Mailbox:
     def run_worker(self) -> list[EmailMessage]:
         """Run ``db_worker`` until the queue is empty; return the messages it delivered."""
         before = len(self.messages)
-        call_command(
-            "db_worker", batch=True, startup_delay=False, reload=False, verbosity=0
-        )
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
         return self.messages[before:]
 
     def deliver_one(self, to: str) -> EmailMessage:
@@ -63,7 +61,7 @@ def mailbox(settings: object, transactional_db: None) -> Iterator[Mailbox]:
     does in production, and ``transaction.on_commit`` really runs.
     """
     handler = Mailbox()
-    port = _free_port()
+    port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # type: ignore[attr-defined]
