@@ -136,10 +136,7 @@ def test_a_tampered_uid_or_token_is_refused(client):
     for link in [
         {"uid": keys.make_reset_uid(other), "token": token},
         {"uid": "!!", "token": token},
-        {
-            "uid": keys.make_reset_uid(user),
-            "token": token[:-1] + ("a" if token[-1] != "a" else "b"),
-        },
+        {"uid": keys.make_reset_uid(user), "token": altered},
     ]:
         assert _confirm(client, link).status_code == 400, link
     assert User.objects.get(pk=user.pk).check_password(PASSWORD)
