@@ -25,10 +25,14 @@ messages: install
 		--ignore '.venv/*' --ignore '.tools/*'
 	$(MAKE) install
 
-## Run the service on the embedded default (SQLite) at http://127.0.0.1:8000
+## Run the service on the embedded default (SQLite) at http://127.0.0.1:8000, with the
+## email worker beside it printing every message it sends (see docs/lifecycle.md)
 run: install
-	$(VENV)/python manage.py migrate --noinput
-	$(VENV)/python manage.py runserver 127.0.0.1:8000
+	bin/dev
+
+## Run only the background worker that sends email (production: one or more of these)
+worker: install
+	$(VENV)/python manage.py db_worker
 
 ## Lint, check migrations and run the whole test suite
 test: install lint

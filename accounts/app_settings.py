@@ -61,5 +61,29 @@ class AppSettings:
         alias = self._get("SESSION_CACHE", None)
         return str(alias) if alias else None
 
+    @property
+    def EMAIL_VERIFICATION_KEY_MAX_AGE(self) -> timedelta:
+        """How long an emailed verification link works (24 hours)."""
+        return timedelta(seconds=int(self._get("EMAIL_VERIFICATION_KEY_MAX_AGE", 24 * 3600)))  # type: ignore[call-overload]
+
+    @property
+    def EMAIL_CHANGE_KEY_MAX_AGE(self) -> timedelta:
+        """How long a link confirming a new email address works (1 hour)."""
+        return timedelta(seconds=int(self._get("EMAIL_CHANGE_KEY_MAX_AGE", 3600)))  # type: ignore[call-overload]
+
+    @property
+    def EMAIL_MAX_ATTEMPTS(self) -> int:
+        """How many times the worker tries to hand a message to SMTP before giving up (5)."""
+        return int(self._get("EMAIL_MAX_ATTEMPTS", 5))  # type: ignore[call-overload]
+
+    @property
+    def EMAIL_RETRY_DELAY(self) -> timedelta:
+        """Wait before the first retry of a transient SMTP failure; doubles each time (60 s).
+
+        With the defaults the attempts span about a quarter of an hour, which rides out
+        a mail server restart without holding a reset link back past its lifetime.
+        """
+        return timedelta(seconds=int(self._get("EMAIL_RETRY_DELAY", 60)))  # type: ignore[call-overload]
+
 
 app_settings = AppSettings()

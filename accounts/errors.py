@@ -23,7 +23,41 @@ class CrossSiteRequest(exceptions.PermissionDenied):
 
 
 class EmailTaken(exceptions.ValidationError):
+    def __init__(self, field: str = "email") -> None:
+        super().__init__({field: [_("A user with that email already exists.")]}, code="email_taken")
+
+
+class WrongPassword(exceptions.ValidationError):
+    """The password given to confirm a sensitive change is not the account's."""
+
+    def __init__(self, field: str = "password") -> None:
+        super().__init__({field: [_("The password is not correct.")]}, code="wrong_password")
+
+
+class InvalidLink(exceptions.ValidationError):
+    """An emailed token or key that is forged, expired or already used."""
+
+    def __init__(self, field: str = "key") -> None:
+        super().__init__({field: [_("This link is invalid or has expired.")]}, code="invalid_link")
+
+
+class SameEmail(exceptions.ValidationError):
     def __init__(self) -> None:
         super().__init__(
-            {"email": [_("A user with that email already exists.")]}, code="email_taken"
+            {"new_email": [_("This is already your email address.")]}, code="same_email"
+        )
+
+
+class OnboardingIncomplete(exceptions.ValidationError):
+    """Lists, one field error each, what the user still has to do before onboarding ends."""
+
+    messages = {
+        "first_name": _("Your first name is required to complete onboarding."),
+        "last_name": _("Your last name is required to complete onboarding."),
+        "email_verified": _("Your email address must be verified to complete onboarding."),
+    }
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__(
+            {field: [self.messages[field]] for field in missing}, code="onboarding_incomplete"
         )

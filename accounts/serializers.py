@@ -17,7 +17,12 @@ from accounts.flows.profile import update_profile
 from accounts.flows.registration import register_user
 from accounts.models import SecurityEvent, User
 from accounts.validators import validate_currency, validate_language
-from core.serializers import InputSerializer, StrictCharField, StrictModelSerializer
+from core.serializers import (
+    InputSerializer,
+    StrictCharField,
+    StrictEmailField,
+    StrictModelSerializer,
+)
 
 
 class CurrencyField(StrictCharField):
@@ -188,3 +193,54 @@ class SecurityEventSerializer(serializers.Serializer):
     created = serializers.DateTimeField()
     ip = serializers.IPAddressField(allow_null=True)
     user_agent = serializers.CharField()
+
+
+class KeyField(StrictCharField):
+    """A key or token copied from an emailed link."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 512)
+        kwargs.setdefault("trim_whitespace", True)
+        super().__init__(**kwargs)
+
+
+class VerifyEmailInput(InputSerializer):
+    key = KeyField()
+
+
+class ChangePasswordInput(InputSerializer):
+    current_password = PasswordField()
+    new_password = PasswordField()
+
+
+class ResetPasswordInput(InputSerializer):
+    email = StrictEmailField(max_length=254)
+
+
+class ResetPasswordConfirmInput(InputSerializer):
+    uid = KeyField(max_length=64)
+    token = KeyField(max_length=128)
+    new_password = PasswordField()
+
+
+class ChangeEmailInput(InputSerializer):
+    new_email = StrictEmailField(max_length=254)
+    password = PasswordField()
+
+
+class ConfirmEmailChangeInput(InputSerializer):
+    key = KeyField()
+
+
+class PasswordInput(InputSerializer):
+    password = PasswordField()
+
+
+class ExportSerializer(serializers.Serializer):
+    """The shape of ``GET /auth/export/`` (documentation only)."""
+
+    exported_at = serializers.DateTimeField()
+    profile = serializers.DictField()
+    sessions = serializers.ListField(child=serializers.DictField())
+    tokens = serializers.ListField(child=serializers.DictField())
+    security_events = serializers.ListField(child=serializers.DictField())

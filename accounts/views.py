@@ -22,17 +22,31 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.authentication import SessionAuthentication
+from accounts.flows.account_deletion import delete_account
+from accounts.flows.data_export import export_user_data
+from accounts.flows.email_change import confirm_email_change, request_email_change
+from accounts.flows.email_verification import resend_verification, verify_email
 from accounts.flows.login import log_in_with_password, log_out
+from accounts.flows.onboarding import complete_onboarding
+from accounts.flows.password_change import change_password
+from accounts.flows.password_reset import confirm_password_reset, request_password_reset
 from accounts.flows.sessions import revoke_session
 from accounts.flows.tokens import create_token, revoke_token
 from accounts.models import AuthToken, SecurityEvent
 from accounts.permissions import CsrfTokenRequired, NotCrossSite
 from accounts.selectors import list_security_events, list_sessions, list_tokens
 from accounts.serializers import (
+    ChangeEmailInput,
+    ChangePasswordInput,
+    ConfirmEmailChangeInput,
     CsrfTokenSerializer,
+    ExportSerializer,
     LoginInput,
     LoginOutput,
     MessageSerializer,
+    PasswordInput,
+    ResetPasswordConfirmInput,
+    ResetPasswordInput,
     SecurityEventSerializer,
     SessionSerializer,
     TokenCreatedSerializer,
@@ -40,6 +54,7 @@ from accounts.serializers import (
     TokenSerializer,
     UserSerializer,
     UserUpdateSerializer,
+    VerifyEmailInput,
 )
 from core.language import activate_user_language
 
@@ -58,6 +73,14 @@ class AuthViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     - ``GET /auth/me/``: the current user
     - ``PATCH /auth/update_profile/``: change names, currency, language
     - ``GET /auth/csrf/``: a CSRF token for the browser
+    - the account lifecycle: ``complete_onboarding``, ``verify_email``,
+      ``resend_verification``, ``change_password``, ``reset_password``,
+      ``reset_password_confirm``, ``change_email``, ``confirm_email_change``,
+      ``delete_account``, ``export``
+
+    The actions whose emailed key is the proof (``verify_email``,
+    ``reset_password_confirm``, ``confirm_email_change``) and ``reset_password`` take no
+    credentials: they work from a link opened on any device, with no session.
     """
 
     serializer_class = UserSerializer
@@ -161,6 +184,192 @@ class AuthViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     def csrf(self, request: Request) -> Response:
         """Set the CSRF cookie and return its token, for the ``X-CSRFToken`` header."""
         return Response({"csrf_token": get_token(request._request)})
+
+    # --- Account lifecycle ------------------------------------------------------------
+
+    @extend_schema(
+        summary="Complete onboarding",
+        request=None,
+        responses={200: UserSerializer, **_errors},
+        tags=["lifecycle"],
+    )
+    @action(detail=False, methods=["post"])
+    def complete_onboarding(self, request: Request) -> Response:
+        """Move the account from ``Onboarding`` to ``Active``; 400 lists what is missing."""
+        user = complete_onboarding(user=request.user)
+        return Response(UserSerializer(user).data)
+
+    @extend_schema(
+        summary="Verify email",
+        request=VerifyEmailInput,
+        responses={200: UserSerializer, 400: _errors[400]},
+        tags=["lifecycle"],
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        permission_classes=[AllowAny],
+        authentication_classes=[],
+        serializer_class=VerifyEmailInput,
+    )
+    def verify_email(self, request: Request) -> Response:
+        """Confirm the address with the key from the verification email."""
+        data = VerifyEmailInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = verify_email(request=request._request, **data.validated_data)
+        return Response(UserSerializer(user).data)
+
+    @extend_schema(
+        summary="Resend verification email",
+        request=None,
+        responses={202: MessageSerializer, 401: _errors[401]},
+        tags=["lifecycle"],
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        # Rate limit: plug in accounts.throttling.VerificationResendThrottle here.
+        throttle_classes=[],
+    )
+    def resend_verification(self, request: Request) -> Response:
+        """Send a new verification link to the account's address (unless verified)."""
+        resend_verification(user=request.user)
+        return Response(
+            {"message": _("A verification link is on its way.")}, status=status.HTTP_202_ACCEPTED
+        )
+
+    @extend_schema(
+        summary="Change password",
+        request=ChangePasswordInput,
+        responses={200: MessageSerializer, **_errors},
+        tags=["lifecycle"],
+    )
+    @action(detail=False, methods=["post"], serializer_class=ChangePasswordInput)
+    def change_password(self, request: Request) -> Response:
+        """Set a new password; every other session and every bearer token ends."""
+        data = ChangePasswordInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        change_password(request=request._request, user=request.user, **data.validated_data)
+        return Response({"message": _("Your password was changed.")})
+
+    @extend_schema(
+        summary="Request a password reset",
+        request=ResetPasswordInput,
+        responses={202: MessageSerializer, 400: _errors[400]},
+        tags=["lifecycle"],
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        permission_classes=[AllowAny],
+        authentication_classes=[],
+        serializer_class=ResetPasswordInput,
+        # Rate limit: plug in accounts.throttling.PasswordResetEmailThrottle (scope
+        # ``password_reset``) here.
+        throttle_classes=[],
+    )
+    def reset_password(self, request: Request) -> Response:
+        """Email a reset link; the answer is the same whether or not the account exists."""
+        data = ResetPasswordInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        request_password_reset(**data.validated_data)
+        return Response(
+            {"message": _("If an account uses this address, a reset link is on its way.")},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+    @extend_schema(
+        summary="Reset the password",
+        request=ResetPasswordConfirmInput,
+        responses={200: MessageSerializer, 400: _errors[400]},
+        tags=["lifecycle"],
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        permission_classes=[AllowAny],
+        authentication_classes=[],
+        serializer_class=ResetPasswordConfirmInput,
+    )
+    def reset_password_confirm(self, request: Request) -> Response:
+        """Set a new password with the emailed uid and token; every session ends."""
+        data = ResetPasswordConfirmInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        confirm_password_reset(request=request._request, **data.validated_data)
+        return Response({"message": _("Your password was reset. Sign in with the new one.")})
+
+    @extend_schema(
+        summary="Change email",
+        request=ChangeEmailInput,
+        responses={202: MessageSerializer, **_errors},
+        tags=["lifecycle"],
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        serializer_class=ChangeEmailInput,
+        # Rate limit: plug in an email-sending throttle from accounts.throttling here.
+        throttle_classes=[],
+    )
+    def change_email(self, request: Request) -> Response:
+        """Send a confirmation link to the new address; nothing changes until it is used."""
+        data = ChangeEmailInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        request_email_change(user=request.user, **data.validated_data)
+        return Response(
+            {"message": _("A confirmation link was sent to the new address.")},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+    @extend_schema(
+        summary="Confirm email change",
+        request=ConfirmEmailChangeInput,
+        responses={200: UserSerializer, 400: _errors[400]},
+        tags=["lifecycle"],
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        permission_classes=[AllowAny],
+        authentication_classes=[],
+        serializer_class=ConfirmEmailChangeInput,
+    )
+    def confirm_email_change(self, request: Request) -> Response:
+        """Move the account to the new address with the key sent there."""
+        data = ConfirmEmailChangeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = confirm_email_change(request=request._request, **data.validated_data)
+        return Response(UserSerializer(user).data)
+
+    @extend_schema(
+        summary="Delete account",
+        request=PasswordInput,
+        responses={204: None, **_errors},
+        tags=["lifecycle"],
+    )
+    @action(detail=False, methods=["post"], serializer_class=PasswordInput)
+    def delete_account(self, request: Request) -> Response:
+        """Delete the account and everything held about it."""
+        data = PasswordInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        delete_account(request=request._request, user=request.user, **data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Export my data",
+        responses={200: ExportSerializer, 401: _errors[401]},
+        tags=["lifecycle"],
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> Response:
+        """Everything the service holds about the user, as one JSON document."""
+        document = export_user_data(
+            user=request.user, current_session_key=request.session.session_key
+        )
+        return Response(
+            document,
+            headers={"Content-Disposition": 'attachment; filename="account-export.json"'},
+        )
 
 
 def _authenticated_by_session(request: Request) -> bool:

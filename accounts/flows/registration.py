@@ -6,12 +6,15 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from accounts.emails import queue_email
 from accounts.errors import EmailTaken
 from accounts.models import User, normalize_email
 
 
 def register_user(*, email: str, password: str, **profile: Any) -> User:
     """Create an account in the ``Onboarding`` status; no session is started.
+
+    A verification email is queued when the account is committed.
 
     Args:
         email: The address to register; compared and stored lower-case.
@@ -30,6 +33,8 @@ def register_user(*, email: str, password: str, **profile: Any) -> User:
         raise EmailTaken()
     try:
         with transaction.atomic():
-            return User.objects.create_user(email, password, **profile)
+            user = User.objects.create_user(email, password, **profile)
+            queue_email("verify_email", user=user)
+            return user
     except IntegrityError as exc:
         raise EmailTaken() from exc

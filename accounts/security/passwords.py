@@ -32,3 +32,20 @@ class MaximumLengthValidator:
             "Your password must contain at most %(max_length)d characters.",
             self.max_length,
         ) % {"max_length": self.max_length}
+
+
+def validate_new_password(password: str, *, user: Any, field: str = "new_password") -> None:
+    """Run Django's password validators for ``user``, reporting failures on ``field``.
+
+    Raises:
+        rest_framework.exceptions.ValidationError: ``{field: [messages]}`` with codes.
+    """
+    from django.contrib.auth import password_validation
+    from rest_framework import serializers
+
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise serializers.ValidationError(
+            {field: serializers.as_serializer_error(exc)["non_field_errors"]}
+        ) from exc

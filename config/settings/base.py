@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "accounts",
 ]
@@ -226,6 +228,50 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# --- Outgoing email and background tasks ---------------------------------------------
+
+# Email leaves through the task worker (``manage.py db_worker``), never inside a request.
+# The queue is a table in the main database: it survives restarts and needs no broker.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# ``EMAIL_URL`` (``smtp+tls://user:password@host:587`` for STARTTLS, ``smtp+ssl://...``
+# for implicit TLS, ``smtp://host:25``, ``consolemail://``) or
+# Django's own ``EMAIL_HOST``/``EMAIL_PORT``/...; with neither, messages are printed
+# by the worker (console backend), which is the development default.
+if env.str("EMAIL_URL", default=""):
+    _email = env.email_url("EMAIL_URL")
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+    EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+    EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+    EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+    EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS", False))
+    EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
+    if _email.get("EMAIL_FILE_PATH"):
+        EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+elif env.str("EMAIL_HOST", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env.str("EMAIL_HOST")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+    EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# A stalled SMTP server must not hold the worker forever; a timeout is retried.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Accounts <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Password reset links (Django's token generator) are valid for one hour.
+PASSWORD_RESET_TIMEOUT = 3600
+
 # --- Language -------------------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
@@ -249,6 +295,8 @@ ACCOUNTS_EMAIL_VERIFICATION = env.str("ACCOUNTS_EMAIL_VERIFICATION", default="op
 ACCOUNTS_SESSION_IDLE_TIMEOUT = env.int("ACCOUNTS_SESSION_IDLE_TIMEOUT", default=24 * 3600)
 ACCOUNTS_SESSION_CACHE = "default" if REDIS_URL else None
 ACCOUNTS_TOKEN_TTL = env.int("ACCOUNTS_TOKEN_TTL", default=30 * 24 * 3600)
+ACCOUNTS_EMAIL_MAX_ATTEMPTS = env.int("ACCOUNTS_EMAIL_MAX_ATTEMPTS", default=5)
+ACCOUNTS_EMAIL_RETRY_DELAY = env.int("ACCOUNTS_EMAIL_RETRY_DELAY", default=60)
 
 # --- Logging --------------------------------------------------------------------------
 
