@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import PASSWORD, UserFactory
@@ -31,6 +32,19 @@ class BrowserClient(APIClient):
         body = response.json()
         self.credentials(HTTP_X_CSRFTOKEN=body["csrf_token"])
         return body
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Start every test with empty rate-limit counters, so limits never leak between tests."""
+    from core import counters
+    from core.models import Counter
+
+    with django_db_blocker.unblock():
+        cache.clear()
+        Counter.objects.all().delete()
+    for backend in counters._redis_counters.values():
+        backend.down_until = 0.0
 
 
 @pytest.fixture

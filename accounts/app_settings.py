@@ -47,5 +47,15 @@ class AppSettings:
         alias = self._get("SESSION_CACHE", None)
         return str(alias) if alias else None
 
+    @property
+    def LOGIN_FAILURE_LIMIT(self) -> int:
+        """Failed logins allowed per email (registered or not) in one window (5)."""
+        return int(self._get("LOGIN_FAILURE_LIMIT", 5))  # type: ignore[call-overload]
+
+    @property
+    def LOGIN_FAILURE_WINDOW(self) -> int:
+        """Seconds from an email's first failed login until its count restarts (300)."""
+        return int(self._get("LOGIN_FAILURE_WINDOW", 300))  # type: ignore[call-overload]
+
 
 app_settings = AppSettings()

@@ -18,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 
 from accounts.flows.login import log_in_with_password, log_out
 from accounts.permissions import CsrfTokenRequired, NotCrossSite
@@ -29,10 +30,14 @@ from accounts.serializers import (
     UserSerializer,
     UserUpdateSerializer,
 )
+from accounts.throttling import LoginRequestThrottle, RegistrationThrottle
 
 _errors = {
     400: OpenApiResponse(description="Field errors: `{field: [message]}` and `codes`."),
     401: OpenApiResponse(description="Not authenticated."),
+    429: OpenApiResponse(
+        description="Too many requests: `{detail, code}` and a `Retry-After` header in seconds."
+    ),
 }
 
 
@@ -63,9 +68,12 @@ class AuthViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     def get_permissions(self) -> list[BasePermission]:
         return [AllowAny()] if self._is_registration() else super().get_permissions()
 
+    def get_throttles(self) -> list[BaseThrottle]:
+        return [RegistrationThrottle()] if self._is_registration() else super().get_throttles()
+
     @extend_schema(
         summary="Register",
-        responses={201: UserSerializer, 400: _errors[400]},
+        responses={201: UserSerializer, 400: _errors[400], 429: _errors[429]},
         tags=["auth"],
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -80,6 +88,11 @@ class AuthViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
             400: _errors[400],
             401: OpenApiResponse(description='`{"message": "Invalid credentials"}`'),
             403: OpenApiResponse(description="CSRF token missing or incorrect."),
+            429: OpenApiResponse(
+                description="Locked out (`locked_out`: 5 failures for this email in 5 "
+                "minutes) or throttled (`throttled`: too many from this address); "
+                "`Retry-After` gives the seconds to wait."
+            ),
         },
         tags=["auth"],
     )
@@ -88,6 +101,7 @@ class AuthViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         methods=["post"],
         permission_classes=[CsrfTokenRequired],
         serializer_class=LoginInput,
+        throttle_classes=[LoginRequestThrottle],
     )
     def login(self, request: Request) -> Response:
         """Authenticate by email and password and start a fresh session."""
