@@ -39,9 +39,6 @@ logger = logging.getLogger(__name__)
 
 #: How long a process counts in the database after Redis failed, before trying Redis again.
 REDIS_RETRY_INTERVAL = 5.0
-#: Connecting to and answering from Redis must be quick, or an unreachable server would
-#: hold every login for the client's default (no) timeout.
-REDIS_SOCKET_TIMEOUT = 0.5
 
 
 @dataclass(frozen=True)
@@ -145,8 +142,10 @@ class RedisCounters:
     def __init__(self, location: str) -> None:
         self.client = Redis.from_url(
             location,
-            socket_connect_timeout=REDIS_SOCKET_TIMEOUT,
-            socket_timeout=REDIS_SOCKET_TIMEOUT,
+            # Quick, or an unreachable server would hold every login (redis-py waits
+            # forever by default).
+            socket_connect_timeout=settings.REDIS_SOCKET_TIMEOUT,
+            socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
         )
         self._hit = self.client.register_script(_HIT_SCRIPT)
         self._release = self.client.register_script(_RELEASE_SCRIPT)

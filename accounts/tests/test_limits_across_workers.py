@@ -2,10 +2,11 @@
 
 A session fixture migrates a database of its own and starts gunicorn with four sync
 workers against it, with the counters in each store this run has: the database table
-(SQLite file, or PostgreSQL when DATABASE_URL names one) and Redis when REDIS_URL is
-set. Requests are released together by a barrier, so several workers count the same key
-at the same moment. The workers trust one proxy (``NUM_PROXIES=1``), so each test takes
-addresses of its own through ``X-Forwarded-For``.
+(SQLite file, or PostgreSQL when DATABASE_URL names one), the same behind a Redis that
+does not answer, and Redis when REDIS_URL is set. Requests are released together by a
+barrier, so several workers count the same key at the same moment. The workers trust
+one proxy (``NUM_PROXIES=1``), so each test takes addresses of its own through
+``X-Forwarded-For``.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ from django.conf import settings
 from accounts.tests.factories import PASSWORD
 
 BASE_DIR = Path(settings.BASE_DIR)
-STORES = ["database", *(["redis"] if settings.REDIS_URL else [])]
+# "redis-down": REDIS_URL names a port where nothing listens; counting falls back to the
+# database table, and must stay exact there too.
+STORES = ["database", "redis-down", *(["redis"] if settings.REDIS_URL else [])]
 WORKERS = 4
 _numbers = itertools.count(1)
 
@@ -150,6 +153,8 @@ def workers(request, tmp_path_factory):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "NUM_PROXIES": "1"}
     if request.param == "redis":
         env["REDIS_URL"] = settings.REDIS_URL
+    elif request.param == "redis-down":
+        env["REDIS_URL"] = f"redis://127.0.0.1:{_free_port()}/0"
     else:
         env.pop("REDIS_URL", None)
     postgres = None
