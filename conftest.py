@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import PASSWORD, UserFactory
@@ -31,6 +32,25 @@ class BrowserClient(APIClient):
         body = response.json()
         self.credentials(HTTP_X_CSRFTOKEN=body["csrf_token"])
         return body
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters(request: pytest.FixtureRequest) -> None:
+    """Start every database test with empty rate-limit counters, so limits never leak."""
+    from core import counters
+    from core.models import Counter
+
+    for backend in counters._redis_counters.values():
+        backend.down_until = 0.0
+    uses_database = request.node.get_closest_marker("django_db") is not None or any(
+        name in request.fixturenames for name in ("db", "transactional_db")
+    )
+    if not uses_database:
+        return  # pytest-django sets up the test database only for tests that ask for it
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        cache.clear()
+        Counter.objects.all().delete()
 
 
 @pytest.fixture

@@ -85,5 +85,15 @@ class AppSettings:
         """
         return timedelta(seconds=int(self._get("EMAIL_RETRY_DELAY", 60)))  # type: ignore[call-overload]
 
+    @property
+    def LOGIN_FAILURE_LIMIT(self) -> int:
+        """Failed logins allowed per email (registered or not) in one window (5)."""
+        return int(self._get("LOGIN_FAILURE_LIMIT", 5))  # type: ignore[call-overload]
+
+    @property
+    def LOGIN_FAILURE_WINDOW(self) -> int:
+        """Seconds from an email's first failed login until its count restarts (300)."""
+        return int(self._get("LOGIN_FAILURE_WINDOW", 300))  # type: ignore[call-overload]
+
 
 app_settings = AppSettings()

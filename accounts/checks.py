@@ -36,3 +36,17 @@ def check_email_verification_policy(app_configs: Any, **kwargs: Any) -> list[Err
             )
         ]
     return []
+
+
+@register()
+def check_throttle_rates(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """A typo in a THROTTLE_* variable must stop the start-up, not lift a limit."""
+    from core.counters import parse_rate
+
+    errors = []
+    for scope, rate in settings.THROTTLE_RATES.items():
+        try:
+            parse_rate(rate)
+        except ValueError as exc:
+            errors.append(Error(f"THROTTLE_RATES[{scope!r}]: {exc}", id="accounts.E003"))
+    return errors

@@ -20,6 +20,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 
 from accounts.authentication import SessionAuthentication
 from accounts.flows.account_deletion import delete_account
@@ -56,11 +57,15 @@ from accounts.serializers import (
     UserUpdateSerializer,
     VerifyEmailInput,
 )
+from accounts.throttling import LoginRequestThrottle, RegistrationThrottle
 from core.language import activate_user_language
 
 _errors = {
     400: OpenApiResponse(description="Field errors: `{field: [message]}` and `codes`."),
     401: OpenApiResponse(description="Not authenticated."),
+    429: OpenApiResponse(
+        description="Too many requests: `{detail, code}` and a `Retry-After` header in seconds."
+    ),
 }
 
 
@@ -99,9 +104,12 @@ class AuthViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     def get_permissions(self) -> list[BasePermission]:
         return [AllowAny()] if self._is_registration() else super().get_permissions()
 
+    def get_throttles(self) -> list[BaseThrottle]:
+        return [RegistrationThrottle()] if self._is_registration() else super().get_throttles()
+
     @extend_schema(
         summary="Register",
-        responses={201: UserSerializer, 400: _errors[400]},
+        responses={201: UserSerializer, 400: _errors[400], 429: _errors[429]},
         tags=["auth"],
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -116,6 +124,11 @@ class AuthViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
             400: _errors[400],
             401: OpenApiResponse(description='`{"message": "Invalid credentials"}`'),
             403: OpenApiResponse(description="CSRF token missing or incorrect."),
+            429: OpenApiResponse(
+                description="Locked out (`locked_out`: 5 failures for this email in 5 "
+                "minutes) or throttled (`throttled`: too many from this address); "
+                "`Retry-After` gives the seconds to wait."
+            ),
         },
         tags=["auth"],
     )
@@ -124,6 +137,7 @@ class AuthViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         methods=["post"],
         permission_classes=[CsrfTokenRequired],
         serializer_class=LoginInput,
+        throttle_classes=[LoginRequestThrottle],
     )
     def login(self, request: Request) -> Response:
         """Authenticate by email and password and start a fresh session."""

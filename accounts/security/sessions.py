@@ -15,6 +15,7 @@ Compared with Django's database engine it
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,8 +25,11 @@ from django.contrib.sessions.backends.base import SessionBase, UpdateError
 from django.core.cache import BaseCache, caches
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from redis.exceptions import RedisError
 
 from accounts.app_settings import app_settings
+
+logger = logging.getLogger(__name__)
 
 _KEY_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
 _CACHE_PREFIX = "session:"
@@ -57,14 +61,25 @@ def _cache_record(key_hash: str, record: SessionRecord) -> None:
     if cache is not None:
         timeout = (record.expire_date - timezone.now()).total_seconds()
         if timeout > 0:
-            cache.set(_CACHE_PREFIX + key_hash, record, timeout=int(timeout) + 1)
+            try:
+                cache.set(_CACHE_PREFIX + key_hash, record, timeout=int(timeout) + 1)
+            except RedisError:
+                # The table is the truth; the cache only saves a query.
+                logger.warning("session cache unavailable: not caching a session")
 
 
 def forget_cached_sessions(key_hashes: list[str]) -> None:
     """Drop cached copies so that deleted rows stop authenticating everywhere at once."""
     cache = _session_cache()
     if cache is not None and key_hashes:
-        cache.delete_many([_CACHE_PREFIX + key_hash for key_hash in key_hashes])
+        try:
+            cache.delete_many([_CACHE_PREFIX + key_hash for key_hash in key_hashes])
+        except RedisError:
+            # Nobody can read the entry while Redis is unreachable, and the row is gone;
+            # a Redis that comes back with its data keeps it (docs/security.md).
+            logger.error(
+                "session cache unavailable: %d ended session(s) stay cached", len(key_hashes)
+            )
 
 
 def _expiry(created: datetime, last_seen: datetime) -> datetime:
@@ -101,7 +116,11 @@ class SessionStore(SessionBase):
         key_hash = hash_session_key(session_key)
         cache = _session_cache()
         if cache is not None:
-            record = cache.get(_CACHE_PREFIX + key_hash)
+            try:
+                record = cache.get(_CACHE_PREFIX + key_hash)
+            except RedisError:
+                logger.warning("session cache unavailable: reading the session table")
+                record = None
             if record is not None:
                 return record
         row = (

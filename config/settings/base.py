@@ -98,12 +98,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "accounts",
+            # Without timeouts an unreachable Redis would hold every request; with them
+            # the service answers from the database (docs/security.md, "When Redis is down").
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
         }
     }
 else:
@@ -197,6 +204,22 @@ REQUEST_BODY_MAX_BYTES = 64 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 APPEND_SLASH = False  # a POST without its slash would lose its body on redirect
 
+# --- Abuse resistance (docs/security.md, "Abuse resistance") ----------------------------
+
+# Per email, registered or not: failed logins allowed in a window of this many seconds.
+ACCOUNTS_LOGIN_FAILURE_LIMIT = env.int("ACCOUNTS_LOGIN_FAILURE_LIMIT", default=5)
+ACCOUNTS_LOGIN_FAILURE_WINDOW = env.int("ACCOUNTS_LOGIN_FAILURE_WINDOW", default=300)
+# Request limits by scope, as "<count>/<period>" ("30/min", "1/3min"); the scope names
+# the action, and the throttle in accounts/throttling.py says what it keys on.
+THROTTLE_RATES = {
+    "login": env.str("THROTTLE_LOGIN", default="30/min"),
+    "login_failure": env.str("THROTTLE_LOGIN_FAILURE", default="10/min"),
+    "register": env.str("THROTTLE_REGISTER", default="20/min"),
+    "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="20/min"),
+    "password_reset_email": env.str("THROTTLE_PASSWORD_RESET_EMAIL", default="5/min"),
+    "verification_resend": env.str("THROTTLE_VERIFICATION_RESEND", default="1/3min"),
+}
+
 REST_FRAMEWORK = {
     # Bearer first: its scheme is the one named in every 401's WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -209,6 +232,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "NUM_PROXIES": NUM_PROXIES,
+    "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 

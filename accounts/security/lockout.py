@@ -1,0 +1,88 @@
+"""Login lockout: per-email failure count and per-address failure budget.
+
+Credential stuffing tries many passwords for one email, or one password for many
+emails from one address; each gate answers one of them. Both reserve their slot with
+an atomic increment *before* the password is checked, so the count cannot be raced:
+of 20 wrong passwords sent at once for one email, the first five reserved slots are
+checked and the other fifteen are refused unchecked. A failure keeps its slot; a
+success clears the email's count and gives the address its slot back.
+
+Keys hold a keyed hash of the normalised email, never the email itself, and do not
+depend on the account existing, so a lockout reveals nothing about registration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.crypto import salted_hmac
+from rest_framework.exceptions import Throttled
+
+from accounts.app_settings import app_settings
+from accounts.errors import LockedOut
+from accounts.models import normalize_email
+from core import counters
+
+
+def hashed_email(email: str) -> str:
+    """A stable, non-reversible key part for an email, however it is capitalised or padded."""
+    return salted_hmac("accounts.lockout.email", normalize_email(email)).hexdigest()
+
+
+def email_key(email: str) -> str:
+    return f"lockout:{hashed_email(email)}"
+
+
+def address_key(ip: str) -> str:
+    return f"login_failure:{ip}"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """The slots one login attempt holds until it succeeds or fails."""
+
+    email_key: str
+    address_key: str | None
+
+
+def reserve_attempt(*, email: str, ip: str) -> Attempt:
+    """Count a login attempt for ``email`` from ``ip`` before its password is checked.
+
+    Args:
+        email: The email as typed; the count is shared by all its spellings.
+        ip: The client address (``core.client.client_ip``), or ``""`` if unknown.
+
+    Returns:
+        The reserved slots, for ``attempt_succeeded``.
+
+    Raises:
+        LockedOut: The email already had its allowed failures in the current window.
+        Throttled: The address already had its allowed failures in the current minute.
+    """
+    attempt = Attempt(email_key=email_key(email), address_key=address_key(ip) if ip else None)
+    hit = counters.hit(attempt.email_key, window=app_settings.LOGIN_FAILURE_WINDOW)
+    if hit.count > app_settings.LOGIN_FAILURE_LIMIT:
+        raise LockedOut(wait=hit.retry_after)
+    if attempt.address_key is not None:
+        limit, window = counters.parse_rate(settings.THROTTLE_RATES["login_failure"])
+        address_hit = counters.hit(attempt.address_key, window=window)
+        if address_hit.count > limit:
+            # No password is checked, so this attempt must not use up one of the email's.
+            counters.release(attempt.email_key)
+            raise Throttled(wait=address_hit.retry_after)
+    return attempt
+
+
+def attempt_succeeded(attempt: Attempt) -> None:
+    """The password was right: clear the email's count and return the address's slot."""
+    counters.reset(attempt.email_key)
+    if attempt.address_key is not None:
+        # Only this attempt's slot: clearing the whole count would let an attacker who
+        # owns one account wipe the address's failures by logging in between guesses.
+        counters.release(attempt.address_key)
+
+
+def clear(*, email: str) -> None:
+    """Forget the failed logins of ``email`` (after a password reset, for instance)."""
+    counters.reset(email_key(email))
