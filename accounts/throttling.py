@@ -13,6 +13,10 @@ Scopes and their keys (rates in settings ``THROTTLE_RATES``, docs/security.md):
 - ``password_reset``: password-reset requests per client address.
 - ``password_reset_email``, ``verification_resend``: per email, registered or not, so
   the 429 is the same for an unknown email and reveals nothing.
+- ``email_send``: requests per client address to the endpoints that send email on a
+  signed-in user's behalf (``resend_verification``, ``change_email``).
+- ``email_change``: email-change requests per user, so a stolen session cannot be used
+  to send confirmation links to many addresses.
 
 The failed-login budget per address (``login_failure``) is not a request throttle: it
 lives in ``accounts.security.lockout``, where success and failure are known.
@@ -116,3 +120,21 @@ class VerificationResendThrottle(EmailRateThrottle):
         if user is not None and user.is_authenticated:
             return str(user.email)
         return super().get_email(request)
+
+
+class EmailSendingAddressThrottle(AddressRateThrottle):
+    """Requests per address to the endpoints that send email for a signed-in user."""
+
+    scope = "email_send"
+
+
+class EmailChangeThrottle(AtomicRateThrottle):
+    """Email-change requests per signed-in user."""
+
+    scope = "email_change"
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return f"throttle:{self.scope}:{user.pk}"

@@ -57,7 +57,15 @@ from accounts.serializers import (
     UserUpdateSerializer,
     VerifyEmailInput,
 )
-from accounts.throttling import LoginRequestThrottle, RegistrationThrottle
+from accounts.throttling import (
+    EmailChangeThrottle,
+    EmailSendingAddressThrottle,
+    LoginRequestThrottle,
+    PasswordResetEmailThrottle,
+    PasswordResetThrottle,
+    RegistrationThrottle,
+    VerificationResendThrottle,
+)
 from core.language import activate_user_language
 
 _errors = {
@@ -242,8 +250,7 @@ class AuthViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     @action(
         detail=False,
         methods=["post"],
-        # Rate limit: plug in accounts.throttling.VerificationResendThrottle here.
-        throttle_classes=[],
+        throttle_classes=[EmailSendingAddressThrottle, VerificationResendThrottle],
     )
     def resend_verification(self, request: Request) -> Response:
         """Send a new verification link to the account's address (unless verified)."""
@@ -278,9 +285,7 @@ class AuthViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         permission_classes=[AllowAny],
         authentication_classes=[],
         serializer_class=ResetPasswordInput,
-        # Rate limit: plug in accounts.throttling.PasswordResetEmailThrottle (scope
-        # ``password_reset``) here.
-        throttle_classes=[],
+        throttle_classes=[PasswordResetThrottle, PasswordResetEmailThrottle],
     )
     def reset_password(self, request: Request) -> Response:
         """Email a reset link; the answer is the same whether or not the account exists."""
@@ -322,8 +327,7 @@ class AuthViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         detail=False,
         methods=["post"],
         serializer_class=ChangeEmailInput,
-        # Rate limit: plug in an email-sending throttle from accounts.throttling here.
-        throttle_classes=[],
+        throttle_classes=[EmailSendingAddressThrottle, EmailChangeThrottle],
     )
     def change_email(self, request: Request) -> Response:
         """Send a confirmation link to the new address; nothing changes until it is used."""
@@ -416,6 +420,10 @@ class TokenViewSet(viewsets.ViewSet):
 
     def get_permissions(self) -> list[BasePermission]:
         return [AllowAny()] if self._is_creation() else super().get_permissions()
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        # Token creation is a login: it shares the login's per-address request limit.
+        return [LoginRequestThrottle()] if self._is_creation() else super().get_throttles()
 
     @extend_schema(
         summary="Create a bearer token",

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from accounts.emails import queue_email, queue_password_reset
 from accounts.errors import InvalidLink
 from accounts.models import SecurityEvent, User, normalize_email
-from accounts.security import keys
+from accounts.security import keys, lockout
 from accounts.security.events import record_security_event
 from accounts.security.passwords import validate_new_password
 from accounts.security.sessions import end_sessions
@@ -56,6 +56,9 @@ def confirm_password_reset(
     user.save(update_fields=["password"])
     end_sessions(user_id=user.pk)
     revoke_user_tokens(user=user)
+    # The owner proved control of the inbox: failed logins counted against the
+    # address (perhaps an attacker's) no longer keep them out.
+    lockout.clear(email=user.email)
     record_security_event(type=SecurityEvent.Type.PASSWORD_RESET, user=user, request=request)
     queue_email("password_changed", user=user)
     return user

@@ -8,7 +8,7 @@ from http import HTTPStatus
 import pytest
 from django.test import override_settings
 
-from accounts.security import lockout
+from accounts.security import keys, lockout
 from accounts.tests.factories import PASSWORD
 from core.counters import redis_counters
 from core.models import Counter
@@ -149,3 +149,23 @@ def test_counter_keys_never_contain_the_email(anonymous, user):
 
     assert user.email not in key
     assert user.email.split("@")[0] not in key
+
+
+@pytest.mark.django_db
+def test_a_password_reset_lifts_the_lockout(anonymous, user):
+    """Password reset stays open to the owner, and proving the inbox clears the count."""
+    fail(anonymous, user.email, 5)
+    assert log_in(anonymous, user.email, PASSWORD).status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+    reset = anonymous.post(
+        "/auth/reset_password_confirm/",
+        {
+            "uid": keys.make_reset_uid(user),
+            "token": keys.make_reset_token(user),
+            "new_password": "a-brand-new-passphrase",
+        },
+        format="json",
+    )
+
+    assert reset.status_code == HTTPStatus.OK
+    assert log_in(anonymous, user.email, "a-brand-new-passphrase").status_code == HTTPStatus.OK

@@ -6,18 +6,10 @@ from http import HTTPStatus
 
 import pytest
 from django.test import override_settings
-from django.urls import path
-from rest_framework.permissions import AllowAny
-from rest_framework.response import Response
 from rest_framework.test import APIClient
-from rest_framework.views import APIView
 
 from accounts.tests.factories import PASSWORD, UserFactory
-from accounts.throttling import (
-    PasswordResetEmailThrottle,
-    PasswordResetThrottle,
-    VerificationResendThrottle,
-)
+from conftest import BrowserClient
 
 INVALID = {"message": "Invalid credentials", "code": "invalid_credentials"}
 
@@ -154,78 +146,95 @@ def test_rates_are_settings():
     assert client.post("/auth/", {}, format="json").status_code == HTTPStatus.TOO_MANY_REQUESTS
 
 
-# The password-reset and verification endpoints come with the account lifecycle; these
-# views stand in for them so that the throttles they will use are pinned down now.
-
-
-class ResetView(APIView):
-    authentication_classes = []
-    permission_classes = [AllowAny]
-    throttle_classes = [PasswordResetThrottle, PasswordResetEmailThrottle]
-
-    def post(self, request):
-        return Response({"detail": "sent"})
-
-
-class ResendView(ResetView):
-    throttle_classes = [VerificationResendThrottle]
-
-
-urlpatterns = [path("reset/", ResetView.as_view()), path("resend/", ResendView.as_view())]
-
-
 @pytest.mark.django_db
-@pytest.mark.urls(__name__)
 def test_an_email_gets_five_reset_requests_a_minute_registered_or_not(user):
     client = APIClient()
     for email in [user.email, "nobody@example.com"]:
         for n in range(5):
             sent = client.post(
-                "/reset/", {"email": email}, format="json", REMOTE_ADDR=f"10.0.0.{n}"
+                "/auth/reset_password/", {"email": email}, format="json", REMOTE_ADDR=f"10.0.0.{n}"
             )
-            assert sent.status_code == HTTPStatus.OK
+            assert sent.status_code == HTTPStatus.ACCEPTED
 
-        response = client.post("/reset/", {"email": email.upper()}, format="json")
+        response = client.post("/auth/reset_password/", {"email": email.upper()}, format="json")
 
         assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
         assert response.json() == throttled(response)
 
 
 @pytest.mark.django_db
-@pytest.mark.urls(__name__)
 def test_an_address_gets_twenty_reset_requests_a_minute():
     client = APIClient()
     for n in range(20):
-        sent = client.post("/reset/", {"email": f"user{n}@example.com"}, format="json")
-        assert sent.status_code == HTTPStatus.OK
+        sent = client.post(
+            "/auth/reset_password/", {"email": f"user{n}@example.com"}, format="json"
+        )
+        assert sent.status_code == HTTPStatus.ACCEPTED
 
-    response = client.post("/reset/", {"email": "user20@example.com"}, format="json")
+    response = client.post("/auth/reset_password/", {"email": "user20@example.com"}, format="json")
 
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
 
 
 @pytest.mark.django_db
-@pytest.mark.urls(__name__)
-def test_an_email_gets_one_verification_resend_every_three_minutes():
-    client = APIClient()
-    assert client.post("/resend/", {"email": "new@example.com"}, format="json").status_code == 200
+def test_a_user_gets_one_verification_resend_every_three_minutes(logged_in):
+    assert logged_in.post("/auth/resend_verification/").status_code == HTTPStatus.ACCEPTED
 
-    response = client.post("/resend/", {"email": "New@Example.com"}, format="json")
+    response = logged_in.post("/auth/resend_verification/")
 
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert 170 <= int(response["Retry-After"]) <= 180
-    other = client.post("/resend/", {"email": "other@example.com"}, format="json")
-    assert other.status_code == HTTPStatus.OK
 
 
 @pytest.mark.django_db
-@pytest.mark.urls(__name__)
-def test_a_signed_in_users_resends_count_against_their_own_email():
-    user = UserFactory()
-    client = APIClient()
-    client.force_authenticate(user)
-    assert client.post("/resend/", {}, format="json").status_code == HTTPStatus.OK
+def test_resends_count_per_email_not_per_session(user):
+    first, second = BrowserClient(), BrowserClient()
+    first.log_in(user.email)
+    second.log_in(user.email)
+    assert first.post("/auth/resend_verification/").status_code == HTTPStatus.ACCEPTED
 
-    response = client.post("/resend/", {"email": "other@example.com"}, format="json")
+    response = second.post("/auth/resend_verification/")
 
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    other = BrowserClient()
+    other.log_in(UserFactory().email)
+    assert other.post("/auth/resend_verification/").status_code == HTTPStatus.ACCEPTED
+
+
+@pytest.mark.django_db
+def test_a_user_gets_five_email_change_requests_an_hour(logged_in):
+    for n in range(5):
+        response = logged_in.post(
+            "/auth/change_email/",
+            {"new_email": f"new{n}@example.com", "password": PASSWORD},
+            format="json",
+        )
+        assert response.status_code == HTTPStatus.ACCEPTED
+
+    response = logged_in.post(
+        "/auth/change_email/",
+        {"new_email": "new9@example.com", "password": PASSWORD},
+        format="json",
+    )
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert int(response["Retry-After"]) > 3500
+
+
+@pytest.mark.django_db
+def test_token_creation_counts_toward_the_login_request_limit(user):
+    client = APIClient()
+    for _ in range(30):
+        response = client.post(
+            "/auth/tokens/",
+            {"email": user.email, "password": PASSWORD, "name": "cli"},
+            format="json",
+        )
+        assert response.status_code == HTTPStatus.CREATED
+
+    csrf = BrowserClient()
+    csrf.fetch_csrf_token()
+    response = csrf.post("/auth/login/", {"email": user.email, "password": PASSWORD}, format="json")
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert response.json()["code"] == "throttled"

@@ -218,6 +218,8 @@ THROTTLE_RATES = {
     "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="20/min"),
     "password_reset_email": env.str("THROTTLE_PASSWORD_RESET_EMAIL", default="5/min"),
     "verification_resend": env.str("THROTTLE_VERIFICATION_RESEND", default="1/3min"),
+    "email_send": env.str("THROTTLE_EMAIL_SEND", default="20/min"),
+    "email_change": env.str("THROTTLE_EMAIL_CHANGE", default="5/hour"),
 }
 
 REST_FRAMEWORK = {
