@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlencode
+
 import pytest
+from django.conf import settings
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import AuthToken, SecurityEvent, User
 from accounts.security import keys
 from accounts.security.tokens import find_token, issue_token
-from accounts.tests.conftest import link_in, text_part
+from accounts.tests.conftest import html_part, link_in, text_part
 from accounts.tests.factories import PASSWORD, UserFactory
 from conftest import BrowserClient
 
@@ -55,6 +59,41 @@ def test_a_reset_link_sets_a_new_password_and_signs_out_everywhere(mailbox):
     assert SecurityEvent.objects.filter(user=user, type="password_reset").count() == 1
     assert mailbox.deliver_one(user.email)["Subject"] == "Your password was changed"
     BrowserClient().log_in(user.email, NEW_PASSWORD)
+
+
+def test_the_reset_email_is_in_arabic_for_an_arabic_speaking_user(mailbox):
+    user = UserFactory(language="ar")
+
+    response = BrowserClient().post(
+        "/auth/reset_password/", {"email": user.email}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert (response.status_code, response.json()) == (202, ACCEPTED)
+
+    message = mailbox.deliver_one(user.email)
+    # Python folds the encoded subject onto a continuation line ("Subject:\n =?utf-8?b?...");
+    # the parser keeps the folding space, which mail clients drop.
+    assert message["Subject"].strip() == "إعادة تعيين كلمة المرور"
+    assert message["Content-Language"] == "ar"
+    url = f"{settings.FRONTEND_URL}/reset-password?{urlencode(link_in(message, '/reset-password'))}"
+    assert text_part(message).splitlines() == [
+        "طلب أحدهم إعادة تعيين كلمة مرور حسابك. لاختيار كلمة مرور جديدة، افتح هذا الرابط:",
+        "",
+        url,
+        "",
+        "الرابط صالح للاستخدام مرة واحدة فقط، لمدة 60 دقيقة. "
+        "إذا لم تطلب ذلك، فيمكنك تجاهل هذه الرسالة، وستبقى كلمة المرور كما هي.",
+        "",
+        "--",
+        "تصلك هذه الرسالة بسبب نشاط في حسابك. أُرسلت تلقائيًا، ولن تُقرأ الردود عليها.",
+        "",
+    ]
+    html = html_part(message)
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "<title>إعادة تعيين كلمة المرور</title>" in html
+    assert ">اختيار كلمة مرور جديدة</a>" in html
+    # Past the markup and the link, not one Latin letter: nothing was left in English.
+    words = re.sub(r"<[^>]*>|https?://\S+?(?=[<\s])", " ", html.split("</head>", 1)[1])
+    assert re.findall(r"[A-Za-z]+", words) == []
 
 
 def test_an_unknown_email_gets_the_same_answer_and_no_email(client, mailbox):
