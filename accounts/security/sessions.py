@@ -10,6 +10,11 @@ Compared with Django's database engine it
 - reads through the shared cache when one is configured, so an authenticated read
   costs no database query for the session; revocation deletes the cache entry too,
   so it takes effect on every worker at the next request.
+
+A request that read the row just before a revocation committed could put it back in
+the cache. So revocation also leaves a short-lived mark that every cached read checks
+(one ``MGET`` with the record), cached records live no longer than the mark, and the
+entry is dropped once more after the revoking transaction commits.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import Any
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase, UpdateError
 from django.core.cache import BaseCache, caches
+from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from redis.exceptions import RedisError
@@ -33,6 +39,11 @@ logger = logging.getLogger(__name__)
 
 _KEY_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
 _CACHE_PREFIX = "session:"
+_REVOKED_PREFIX = "session-revoked:"
+#: Longest a cached record lives; a revocation mark lives twice as long, so it outlives
+#: any copy that a request racing the revocation could have cached.
+_CACHE_TTL = 300
+_REVOKED_TTL = 2 * _CACHE_TTL
 
 
 def hash_session_key(session_key: str) -> str:
@@ -59,7 +70,7 @@ def _session_cache() -> BaseCache | None:
 def _cache_record(key_hash: str, record: SessionRecord) -> None:
     cache = _session_cache()
     if cache is not None:
-        timeout = (record.expire_date - timezone.now()).total_seconds()
+        timeout = min((record.expire_date - timezone.now()).total_seconds(), _CACHE_TTL)
         if timeout > 0:
             try:
                 cache.set(_CACHE_PREFIX + key_hash, record, timeout=int(timeout) + 1)
@@ -73,13 +84,33 @@ def forget_cached_sessions(key_hashes: list[str]) -> None:
     cache = _session_cache()
     if cache is not None and key_hashes:
         try:
-            cache.delete_many([_CACHE_PREFIX + key_hash for key_hash in key_hashes])
+            cache.set_many(
+                {_REVOKED_PREFIX + key_hash: True for key_hash in key_hashes},
+                timeout=_REVOKED_TTL,
+            )
+            cached = [_CACHE_PREFIX + key_hash for key_hash in key_hashes]
+            cache.delete_many(cached)
+            transaction.on_commit(lambda: _delete_quietly(cache, cached))
         except RedisError:
             # Nobody can read the entry while Redis is unreachable, and the row is gone;
             # a Redis that comes back with its data keeps it (docs/security.md).
             logger.error(
                 "session cache unavailable: %d ended session(s) stay cached", len(key_hashes)
             )
+
+
+def uncache_session(key_hash: str) -> None:
+    """Drop the cached copy of a session whose row changed, so the next read sees the row."""
+    cache = _session_cache()
+    if cache is not None:
+        _delete_quietly(cache, [_CACHE_PREFIX + key_hash])
+
+
+def _delete_quietly(cache: BaseCache, keys: list[str]) -> None:
+    try:
+        cache.delete_many(keys)
+    except RedisError:
+        logger.error("session cache unavailable after a revocation committed")
 
 
 def _expiry(created: datetime, last_seen: datetime) -> datetime:
@@ -116,13 +147,16 @@ class SessionStore(SessionBase):
         key_hash = hash_session_key(session_key)
         cache = _session_cache()
         if cache is not None:
+            record_key, revoked_key = _CACHE_PREFIX + key_hash, _REVOKED_PREFIX + key_hash
             try:
-                record = cache.get(_CACHE_PREFIX + key_hash)
+                found = cache.get_many([record_key, revoked_key])
             except RedisError:
                 logger.warning("session cache unavailable: reading the session table")
-                record = None
-            if record is not None:
-                return record
+                found = {}
+            if revoked_key in found:
+                return None
+            if record_key in found:
+                return found[record_key]
         row = (
             self.model.objects.filter(key_hash=key_hash, expire_date__gt=timezone.now())
             .values_list("id", "user_id", "session_data", "created", "last_seen", "expire_date")
@@ -140,18 +174,25 @@ class SessionStore(SessionBase):
         if record is None or record.expire_date <= now:
             self._session_key = None
             return {}
-        if now - record.last_seen >= app_settings.SESSION_TOUCH_INTERVAL:
-            self._touch(record, now)
+        if now - record.last_seen >= app_settings.SESSION_TOUCH_INTERVAL and not self._touch(
+            record, now
+        ):
+            self._session_key = None
+            return {}
         self.record = record
         return self.decode(record.data)
 
-    def _touch(self, record: SessionRecord, now: datetime) -> None:
+    def _touch(self, record: SessionRecord, now: datetime) -> bool:
+        """Write ``last_seen``; ``False`` if the row is gone (the session was ended)."""
         record.last_seen = now
         record.expire_date = _expiry(record.created, now)
-        self.model.objects.filter(pk=record.id).update(
+        updated = self.model.objects.filter(pk=record.id).update(
             last_seen=record.last_seen, expire_date=record.expire_date
         )
+        if not updated:
+            return False
         _cache_record(hash_session_key(self.session_key), record)
+        return True
 
     def exists(self, session_key: str) -> bool:
         return self.model.objects.filter(key_hash=hash_session_key(session_key)).exists()

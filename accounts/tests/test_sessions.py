@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import SecurityEvent, User, UserSession
-from accounts.security.sessions import forget_cached_sessions
+from accounts.security.sessions import SessionRecord, uncache_session
 from accounts.security.tokens import issue_token
 from accounts.tests.factories import UserFactory
 from conftest import BrowserClient
@@ -63,7 +63,7 @@ def age_session(session: UserSession, by: timedelta) -> None:
     UserSession.objects.filter(pk=session.pk).update(
         created=F("created") - by, last_seen=F("last_seen") - by, expire_date=F("expire_date") - by
     )
-    forget_cached_sessions([session.key_hash])
+    uncache_session(session.key_hash)
 
 
 def test_sessions_are_listed_with_the_current_one_marked(user: User, session_cache) -> None:
@@ -213,3 +213,48 @@ def test_last_seen_is_written_at_most_once_per_touch_interval(
     touched = rows.get()
     assert timezone.now() - touched.last_seen < timedelta(seconds=5)
     assert touched.expire_date - touched.last_seen == timedelta(hours=24)
+
+
+@pytest.fixture
+def cached_sessions(settings) -> str:
+    """Sessions read through the shared cache (Redis when configured)."""
+    if django_settings.REDIS_URL:
+        settings.ACCOUNTS_SESSION_CACHE = "default"
+    else:
+        settings.CACHES = {
+            **settings.CACHES,
+            "sessions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        }
+        settings.ACCOUNTS_SESSION_CACHE = "sessions"
+    caches[settings.ACCOUNTS_SESSION_CACHE].clear()
+    return settings.ACCOUNTS_SESSION_CACHE
+
+
+def test_a_request_racing_the_revocation_cannot_put_the_session_back(
+    user: User, cached_sessions: str
+) -> None:
+    """A request that read the row before the delete committed may cache it again."""
+    victim, owner = browser(user), browser(user)
+    stolen = session_of(victim)
+    record = SessionRecord(
+        stolen.pk, user.pk, stolen.session_data, stolen.created, stolen.last_seen,
+        stolen.expire_date,
+    )  # fmt: skip
+    assert owner.delete(f"/auth/sessions/{stolen.pk}/").status_code == HTTPStatus.NO_CONTENT
+
+    caches[cached_sessions].set(f"session:{stolen.key_hash}", record, timeout=300)
+
+    assert victim.get("/auth/me/").status_code == HTTPStatus.UNAUTHORIZED
+
+
+def test_a_stale_cached_session_whose_row_is_gone_ends_at_its_next_touch(
+    user: User, cached_sessions: str
+) -> None:
+    client = browser(user)
+    session = session_of(client)
+    record = caches[cached_sessions].get(f"session:{session.key_hash}")
+    record.last_seen -= timedelta(minutes=6)
+    caches[cached_sessions].set(f"session:{session.key_hash}", record, timeout=300)
+    UserSession.objects.filter(pk=session.pk).delete()  # no revocation mark: Redis was away
+
+    assert client.get("/auth/me/").status_code == HTTPStatus.UNAUTHORIZED
