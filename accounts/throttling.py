@@ -80,8 +80,15 @@ class EmailRateThrottle(AtomicRateThrottle):
     def get_email(self, request: Request) -> str | None:
         data = request.data
         email = data.get("email") if isinstance(data, Mapping) else None
-        # A missing or non-string email is the serializer's to refuse with a 400.
-        return email if isinstance(email, str) and email.strip() else None
+        # A missing, non-string or unencodable email is the serializer's to refuse
+        # with a 400; the throttle counts only what could be a real address.
+        if not isinstance(email, str) or not email.strip():
+            return None
+        try:
+            email.encode()
+        except UnicodeEncodeError:
+            return None
+        return email
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         email = self.get_email(request)

@@ -67,6 +67,7 @@ from accounts.throttling import (
     VerificationResendThrottle,
 )
 from core.language import activate_user_language
+from core.viewsets import KnownMethodsMixin
 
 _errors = {
     400: OpenApiResponse(description="Field errors: `{field: [message]}` and `codes`."),
@@ -77,7 +78,7 @@ _errors = {
 }
 
 
-class AuthViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
+class AuthViewSet(KnownMethodsMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """ViewSet for authentication operations: register, login, logout and the profile.
 
     - ``POST /auth/``: register (no session is started)
@@ -97,6 +98,8 @@ class AuthViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     """
 
     serializer_class = UserSerializer
+    # GET /auth/logout/ (kept from the seed) ends the session: HEAD must not.
+    actions_without_head = frozenset({"logout"})
 
     def _is_registration(self) -> bool:
         # DRF picks the authenticators before it sets ``self.action``.
@@ -397,7 +400,7 @@ def _authenticated_by_session(request: Request) -> bool:
 _not_found = OpenApiResponse(description="No such id among the user's own (404 either way).")
 
 
-class TokenViewSet(viewsets.ViewSet):
+class TokenViewSet(KnownMethodsMixin, viewsets.ViewSet):
     """Bearer tokens of the authenticated user.
 
     - ``POST /auth/tokens/``: email + password + name, answered with the secret once
@@ -471,7 +474,7 @@ class TokenViewSet(viewsets.ViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class SessionViewSet(viewsets.ViewSet):
+class SessionViewSet(KnownMethodsMixin, viewsets.ViewSet):
     """Signed-in browsers of the authenticated user.
 
     - ``GET /auth/sessions/``: the live sessions, the request's own marked ``current``
@@ -519,7 +522,7 @@ class SecurityEventPagination(PageNumberPagination):
     page_size = 20
 
 
-class SecurityEventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class SecurityEventViewSet(KnownMethodsMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """``GET /auth/events/``: the user's security events, newest first, 20 a page."""
 
     serializer_class = SecurityEventSerializer

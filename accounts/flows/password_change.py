@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import SESSION_KEY, update_session_auth_hash
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -45,7 +45,10 @@ def change_password(
     user.save(update_fields=["password"])
     end_sessions(user_id=user.pk, keep_session_key=request.session.session_key)
     revoke_user_tokens(user=user)
-    update_session_auth_hash(request, user)
+    if SESSION_KEY in request.session:
+        # Only a session-authenticated change has a session to keep; a bearer client
+        # must not be handed a new, empty one.
+        update_session_auth_hash(request, user)
     record_security_event(type=SecurityEvent.Type.PASSWORD_CHANGED, user=user, request=request)
     queue_email("password_changed", user=user)
     return user

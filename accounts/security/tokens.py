@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -51,13 +52,17 @@ def issue_token(*, user: User, name: str) -> tuple[AuthToken, str]:
     return token, secret
 
 
+_SECRET_SHAPE = re.compile(rf"[A-Za-z0-9_-]{{{PREFIX_LENGTH},{MAX_SECRET_LENGTH}}}")
+
+
 def find_token(secret: str) -> AuthToken | None:
     """Return the live token whose secret this is, with its user, in one query; else ``None``.
 
     Expired, revoked (deleted) and made-up secrets are all ``None``: the client's
     remedy is the same for each, a new token.
     """
-    if not secret or len(secret) > MAX_SECRET_LENGTH:
+    if not _SECRET_SHAPE.fullmatch(secret):
+        # Not one of ours (NUL bytes, spaces, a JWT...): no query for made-up values.
         return None
     digest = _digest(secret)
     for token in AuthToken.objects.select_related("user").filter(

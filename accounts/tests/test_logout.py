@@ -71,3 +71,11 @@ def test_logout_without_a_session_is_unauthorized(client, method):
         "detail": "Authentication credentials were not provided.",
         "code": "not_authenticated",
     }
+
+
+def test_a_head_request_does_not_log_out(logged_in):
+    response = logged_in.head("/auth/logout/")
+
+    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert UserSession.objects.count() == 1
+    assert logged_in.get("/auth/me/").status_code == HTTPStatus.OK

@@ -91,3 +91,21 @@ def test_change_password_needs_a_session_and_a_csrf_token(client):
 
     assert response.status_code == 403
     assert User.objects.get(pk=user.pk).check_password(PASSWORD)
+
+
+def test_change_password_with_a_bearer_token_starts_no_session():
+    user = UserFactory()
+    _token, secret = issue_token(user=user, name="cli")
+    client = BrowserClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    response = client.post(
+        "/auth/change_password/",
+        {"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies
+    assert not user.sessions.exists()
+    assert find_token(secret) is None

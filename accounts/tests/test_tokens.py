@@ -113,7 +113,14 @@ def test_bearer_token_authenticates_without_csrf(user: User) -> None:
 
 @pytest.mark.parametrize(
     "header",
-    ["Bearer not-a-real-token-at-all", "Bearer ", "Bearer a b", "Bearer " + "x" * 500],
+    [
+        "Bearer not-a-real-token-at-all",
+        "Bearer ",
+        "Bearer a b",
+        "Bearer " + "x" * 500,
+        "Bearer " + "\x00" * 10,
+        "Bearer eyJhbGciOi.eyJzdWIi.c2lnbmF0dXJl",
+    ],
 )
 def test_unknown_or_malformed_bearer_token_is_refused_with_401(db: None, header: str) -> None:
     client = APIClient()

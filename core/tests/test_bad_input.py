@@ -148,3 +148,19 @@ def test_bad_input_on_update_profile_changes_nothing(logged_in, user):
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert User.objects.get(pk=user.pk).first_name == "Ann"
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/auth/", '{"email": "\\ud800@example.com", "password": "long-enough-1"}', "email"),
+        ("/auth/reset_password/", '{"email": "\\ud800@example.com"}', "email"),
+        ("/auth/tokens/", '{"email": "a@b.co", "password": "\\ud800", "name": "n"}', "password"),
+        ("/auth/verify_email/", '{"key": "\\ud800"}', "key"),
+    ],
+)
+def test_a_lone_surrogate_in_a_string_is_a_field_error(client, path, body, field):
+    response = post_raw(client, path, body)
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "surrogate_characters_not_allowed" in response.json()["codes"][field]

@@ -61,3 +61,20 @@ def test_a_disallowed_host_is_a_json_400():
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert response["Content-Type"] == "application/json"
     assert response.json()["code"] == "parse_error"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/auth/"),
+        ("put", "/auth/login/"),
+        ("delete", "/auth/me/"),
+        ("post", "/auth/sessions/"),
+    ],
+)
+def test_an_unserved_method_is_a_405_even_without_credentials(client, method, path):
+    response = getattr(client, method)(path)
+
+    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert response.json()["code"] == "method_not_allowed"
+    assert response["Allow"]
