@@ -7,6 +7,8 @@ from typing import Any
 from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.request import Request
 
+from core.language import activate_language_of_request_user
+
 
 class KnownMethodsMixin:
     """Answer 405 to a method that the route does not serve, before asking who calls.
@@ -24,5 +26,7 @@ class KnownMethodsMixin:
         method = request.method.lower() if request.method else ""
         known = method == "options" or method in self.action_map
         if not known or (method == "head" and self.action_map[method] in self.actions_without_head):
+            # Answered before authentication: recognise the caller for the language only.
+            activate_language_of_request_user(request._request)
             raise MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
