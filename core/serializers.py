@@ -7,7 +7,7 @@ something the API will not use.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +52,9 @@ else:
     _SerializerBase = object  # a mixin: the serializer it is mixed into comes later
 
 
+_MT = TypeVar("_MT", bound=models.Model)
+
+
 class KnownFieldsMixin(_SerializerBase):
     """Refuse, with a field error each, any key that the serializer does not accept.
 
@@ -81,7 +84,7 @@ class InputSerializer(KnownFieldsMixin, serializers.Serializer[Any]):
     """Base for request bodies that are not a model."""
 
 
-class StrictModelSerializer(KnownFieldsMixin, serializers.ModelSerializer[Any]):
+class StrictModelSerializer(KnownFieldsMixin, serializers.ModelSerializer[_MT]):
     """A ModelSerializer whose string fields refuse non-strings and unknown keys."""
 
     serializer_field_mapping = {

@@ -18,7 +18,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase, UpdateError
@@ -28,6 +28,9 @@ from django.utils.crypto import get_random_string
 from redis.exceptions import RedisError
 
 from accounts.app_settings import app_settings
+
+if TYPE_CHECKING:
+    from accounts.models import UserSession
 
 logger = logging.getLogger(__name__)
 
@@ -101,13 +104,13 @@ class SessionStore(SessionBase):
         self._needs_insert = False
 
     @classmethod
-    def get_model_class(cls) -> Any:
+    def get_model_class(cls) -> type[UserSession]:
         from accounts.models import UserSession
 
         return UserSession
 
     @property
-    def model(self) -> Any:
+    def model(self) -> type[UserSession]:
         return self.get_model_class()
 
     # -- reading -----------------------------------------------------------------------
@@ -117,7 +120,7 @@ class SessionStore(SessionBase):
         cache = _session_cache()
         if cache is not None:
             try:
-                record = cache.get(_CACHE_PREFIX + key_hash)
+                record: SessionRecord | None = cache.get(_CACHE_PREFIX + key_hash)
             except RedisError:
                 logger.warning("session cache unavailable: reading the session table")
                 record = None
@@ -135,23 +138,24 @@ class SessionStore(SessionBase):
         return record
 
     def load(self) -> dict[str, Any]:
-        record = self._read(self.session_key) if self.session_key else None
+        session_key = self.session_key
+        record = self._read(session_key) if session_key else None
         now = timezone.now()
-        if record is None or record.expire_date <= now:
+        if not session_key or record is None or record.expire_date <= now:
             self._session_key = None
             return {}
         if now - record.last_seen >= app_settings.SESSION_TOUCH_INTERVAL:
-            self._touch(record, now)
+            self._touch(session_key, record, now)
         self.record = record
         return self.decode(record.data)
 
-    def _touch(self, record: SessionRecord, now: datetime) -> None:
+    def _touch(self, session_key: str, record: SessionRecord, now: datetime) -> None:
         record.last_seen = now
         record.expire_date = _expiry(record.created, now)
         self.model.objects.filter(pk=record.id).update(
             last_seen=record.last_seen, expire_date=record.expire_date
         )
-        _cache_record(hash_session_key(self.session_key), record)
+        _cache_record(hash_session_key(session_key), record)
 
     def exists(self, session_key: str) -> bool:
         return self.model.objects.filter(key_hash=hash_session_key(session_key)).exists()
@@ -170,12 +174,14 @@ class SessionStore(SessionBase):
     def save(self, must_create: bool = False) -> None:
         if self.session_key is None:
             self.create()
-        session = self._get_session(no_load=must_create or self._needs_insert)
+        session_key = cast("str", self.session_key)  # ``create`` has just set it if unset
+        # Django's own private reader (``_session`` without the load); the stubs omit it.
+        session = self._get_session(no_load=must_create or self._needs_insert)  # type: ignore[attr-defined]
         user_id = session.get(SESSION_KEY)
         user_id = int(user_id) if user_id is not None else None
         data = self.encode(session)
         now = timezone.now()
-        key_hash = hash_session_key(self.session_key)
+        key_hash = hash_session_key(session_key)
         if must_create or self._needs_insert:
             row = self.model.objects.create(
                 key_hash=key_hash,
