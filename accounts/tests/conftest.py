@@ -7,6 +7,7 @@ import socket
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -19,7 +20,8 @@ from django_tasks_db.models import DBTaskResult
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 class Mailbox:
@@ -37,7 +39,7 @@ class Mailbox:
         if self.refuse:
             return self.refuse.pop(0)
         message = message_from_bytes(envelope.content, policy=policy.default)  # type: ignore[attr-defined]
-        self.messages.append(message)  # type: ignore[arg-type]
+        self.messages.append(message)
         return "250 Message accepted for delivery"
 
     def run_worker(self) -> list[EmailMessage]:
@@ -76,11 +78,18 @@ def mailbox(settings: object, transactional_db: None) -> Iterator[Mailbox]:
 
 
 def text_part(message: EmailMessage) -> str:
-    return message.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    return _part(message, "plain")
 
 
 def html_part(message: EmailMessage) -> str:
-    return message.get_body(preferencelist=("html",)).get_content()  # type: ignore[union-attr]
+    return _part(message, "html")
+
+
+def _part(message: EmailMessage, subtype: str) -> str:
+    part = message.get_body(preferencelist=(subtype,))
+    assert part is not None, f"no text/{subtype} part"
+    content: str = part.get_content()
+    return content
 
 
 def link_in(message: EmailMessage, path: str) -> dict[str, str]:
@@ -93,5 +102,5 @@ def link_in(message: EmailMessage, path: str) -> dict[str, str]:
     return {name: values[0] for name, values in parse_qs(urlsplit(link).query).items()}
 
 
-def queued_tasks() -> list[DBTaskResult]:
+def queued_tasks() -> list[DBTaskResult[Any, Any]]:
     return list(DBTaskResult.objects.order_by("enqueued_at"))

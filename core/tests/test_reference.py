@@ -96,7 +96,7 @@ def test_every_listed_language_is_accepted_by_the_profile(logged_in: BrowserClie
 
 
 def test_a_signed_in_users_language_names_the_reference_data(client: BrowserClient) -> None:
-    client.log_in(UserFactory(language="ar").email)
+    client.log_in(UserFactory.create(language="ar").email)
 
     response = client.get("/meta/languages/", HTTP_ACCEPT_LANGUAGE="en")
 
