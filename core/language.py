@@ -16,7 +16,7 @@ authenticators once.
 from __future__ import annotations
 
 import contextlib
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -48,7 +48,13 @@ def activate_user_language(request: HttpRequest | Request, user: Any) -> None:
     django_request.LANGUAGE_CODE = language
 
 
-class UserLanguageMixin:
+if TYPE_CHECKING:
+    _AuthenticationBase = BaseAuthentication
+else:
+    _AuthenticationBase = object  # a mixin: the authentication class comes later
+
+
+class UserLanguageMixin(_AuthenticationBase):
     """For DRF authentication classes: the recognised user's language becomes active.
 
     Put it first among the bases of every class in ``DEFAULT_AUTHENTICATION_CLASSES``
@@ -56,7 +62,7 @@ class UserLanguageMixin:
     """
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
-        result: tuple[Any, Any] | None = super().authenticate(request)  # type: ignore[misc]
+        result = super().authenticate(request)
         if result is not None:
             activate_user_language(request, result[0])
         return result

@@ -12,9 +12,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.conf import settings
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
+from pytest_django import Settings
 
 
 def free_port() -> int:
@@ -35,10 +37,11 @@ class Mailbox:
         self.messages: list[EmailMessage] = []
         self.refuse: list[str] = []
 
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if self.refuse:
             return self.refuse.pop(0)
-        message = message_from_bytes(envelope.content, policy=policy.default)  # type: ignore[attr-defined]
+        assert isinstance(envelope.content, bytes)  # the controller does not decode data
+        message = message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append(message)
         return "250 Message accepted for delivery"
 
@@ -56,7 +59,7 @@ class Mailbox:
 
 
 @pytest.fixture
-def mailbox(settings: object, transactional_db: None) -> Iterator[Mailbox]:
+def mailbox(settings: Settings, transactional_db: None) -> Iterator[Mailbox]:
     """A loopback SMTP server that the service's SMTP settings point to.
 
     Tests using it are transactional: the worker commits and checks connections as it
@@ -66,11 +69,11 @@ def mailbox(settings: object, transactional_db: None) -> Iterator[Mailbox]:
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # type: ignore[attr-defined]
-    settings.EMAIL_HOST = "127.0.0.1"  # type: ignore[attr-defined]
-    settings.EMAIL_PORT = port  # type: ignore[attr-defined]
-    settings.EMAIL_USE_TLS = False  # type: ignore[attr-defined]
-    settings.EMAIL_USE_SSL = False  # type: ignore[attr-defined]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
     try:
         yield handler
     finally:

@@ -11,6 +11,8 @@ from accounts.tests.factories import UserFactory
 from accounts.validators import active_currency_codes
 
 if TYPE_CHECKING:
+    from pytest_django import DjangoAssertNumQueries
+
     from conftest import BrowserClient
 
 pytestmark = pytest.mark.django_db
@@ -122,9 +124,9 @@ def test_reference_data_is_cacheable_and_revalidates(client: BrowserClient) -> N
 
 
 def test_reference_data_needs_no_query_for_an_anonymous_client(
-    client: BrowserClient, django_assert_num_queries: object
+    client: BrowserClient, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
-    with django_assert_num_queries(0):  # type: ignore[operator]
+    with django_assert_num_queries(0):
         client.get("/meta/currencies/")
         client.get("/meta/languages/")
 
