@@ -34,13 +34,14 @@ run: install
 worker: install
 	$(VENV)/python manage.py db_worker
 
-## Lint, check migrations and run the whole test suite
+## Lint, type-check, check migrations and run the whole test suite
 test: install lint
 	$(VENV)/python -m pytest
 
 lint: install
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
+	$(VENV)/mypy accounts core config conftest.py
 	$(VENV)/python manage.py makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=check-$$(printf 'x%.0s' $$(seq 60)) $(VENV)/python manage.py check --deploy --fail-level WARNING
 

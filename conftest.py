@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.cache import cache
@@ -21,15 +21,15 @@ class BrowserClient(APIClient):
         super().__init__(enforce_csrf_checks=True, **defaults)
 
     def fetch_csrf_token(self) -> str:
-        token = self.get("/auth/csrf/").json()["csrf_token"]
+        token: str = self.get("/auth/csrf/").json()["csrf_token"]
         self.credentials(HTTP_X_CSRFTOKEN=token)
         return token
 
-    def log_in(self, email: str, password: str = PASSWORD) -> dict:
+    def log_in(self, email: str, password: str = PASSWORD) -> dict[str, Any]:
         self.fetch_csrf_token()
         response = self.post("/auth/login/", {"email": email, "password": password}, format="json")
         assert response.status_code == 200, response.content
-        body = response.json()
+        body: dict[str, Any] = response.json()
         self.credentials(HTTP_X_CSRFTOKEN=body["csrf_token"])
         return body
 
@@ -60,7 +60,7 @@ def client() -> BrowserClient:
 
 @pytest.fixture
 def user(db: None) -> User:
-    return UserFactory()
+    return UserFactory.create()
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -12,21 +14,36 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import AuthToken, SecurityEvent, User, UserSession
 from accounts.security.events import record_security_event
 
+# Django's admin and form classes are generic only in the stubs; subscripting them at
+# runtime would fail, so the typed bases exist for the type checker alone.
+if TYPE_CHECKING:
+    _CreationFormBase = AdminUserCreationForm[User]
+    _ChangeFormBase = UserChangeForm[User]
+    _UserAdminBase = DjangoUserAdmin[User]
+    _UserSessionAdminBase = admin.ModelAdmin[UserSession]
+    _AuthTokenAdminBase = admin.ModelAdmin[AuthToken]
+    _SecurityEventAdminBase = admin.ModelAdmin[SecurityEvent]
+else:
+    _CreationFormBase = AdminUserCreationForm
+    _ChangeFormBase = UserChangeForm
+    _UserAdminBase = DjangoUserAdmin
+    _UserSessionAdminBase = _AuthTokenAdminBase = _SecurityEventAdminBase = admin.ModelAdmin
 
-class UserCreationForm(AdminUserCreationForm):
+
+class UserCreationForm(_CreationFormBase):
     class Meta:
         model = User
         fields = ("email",)
 
 
-class UserEditForm(UserChangeForm):
+class UserEditForm(_ChangeFormBase):
     class Meta:
         model = User
         fields = "__all__"
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(_UserAdminBase):
     form = UserEditForm
     add_form = UserCreationForm
     ordering = ("email",)
@@ -66,7 +83,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(UserSession)
-class UserSessionAdmin(admin.ModelAdmin):
+class UserSessionAdmin(_UserSessionAdminBase):
     list_display = ("id", "user", "ip", "created", "last_seen", "expire_date")
     list_select_related = ("user",)
     search_fields = ("user__email", "ip")
@@ -78,7 +95,7 @@ class UserSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuthToken)
-class AuthTokenAdmin(admin.ModelAdmin):
+class AuthTokenAdmin(_AuthTokenAdminBase):
     """Read-only list of bearer tokens; staff revoke one by deleting it."""
 
     list_display = ("name", "user", "prefix", "created", "expires", "last_used")
@@ -107,7 +124,7 @@ class AuthTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(_SecurityEventAdminBase):
     """The append-only event record: staff read it, nobody edits or deletes it here."""
 
     list_display = ("created", "type", "user", "ip", "user_agent")

@@ -7,12 +7,14 @@ defaults here are the product's documented behaviour.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 
 
 class AppSettings:
-    def _get(self, name: str, default: object) -> object:
+    def _get(self, name: str, default: object) -> Any:
+        # Django settings are untyped: each property below converts the value it reads.
         return getattr(settings, f"ACCOUNTS_{name}", default)
 
     @property
@@ -28,7 +30,7 @@ class AppSettings:
     @property
     def SESSION_IDLE_TIMEOUT(self) -> timedelta:
         """How long a session survives unused (24 hours)."""
-        return timedelta(seconds=int(self._get("SESSION_IDLE_TIMEOUT", 24 * 3600)))  # type: ignore[call-overload]
+        return timedelta(seconds=int(self._get("SESSION_IDLE_TIMEOUT", 24 * 3600)))
 
     @property
     def SESSION_TOUCH_INTERVAL(self) -> timedelta:
@@ -36,12 +38,12 @@ class AppSettings:
 
         Writing it on every request would add a database write to every read.
         """
-        return timedelta(seconds=int(self._get("SESSION_TOUCH_INTERVAL", 300)))  # type: ignore[call-overload]
+        return timedelta(seconds=int(self._get("SESSION_TOUCH_INTERVAL", 300)))
 
     @property
     def TOKEN_TTL(self) -> timedelta:
         """How long a bearer token works after it is issued (30 days)."""
-        return timedelta(seconds=int(self._get("TOKEN_TTL", 30 * 24 * 3600)))  # type: ignore[call-overload]
+        return timedelta(seconds=int(self._get("TOKEN_TTL", 30 * 24 * 3600)))
 
     @property
     def TOKEN_TOUCH_INTERVAL(self) -> timedelta:
@@ -50,7 +52,7 @@ class AppSettings:
         Like the session's ``last_seen``: a write per request would double the cost of
         every authenticated read.
         """
-        return timedelta(seconds=int(self._get("TOKEN_TOUCH_INTERVAL", 300)))  # type: ignore[call-overload]
+        return timedelta(seconds=int(self._get("TOKEN_TOUCH_INTERVAL", 300)))
 
     @property
     def SESSION_CACHE(self) -> str | None:
@@ -64,17 +66,17 @@ class AppSettings:
     @property
     def EMAIL_VERIFICATION_KEY_MAX_AGE(self) -> timedelta:
         """How long an emailed verification link works (24 hours)."""
-        return timedelta(seconds=int(self._get("EMAIL_VERIFICATION_KEY_MAX_AGE", 24 * 3600)))  # type: ignore[call-overload]
+        return timedelta(seconds=int(self._get("EMAIL_VERIFICATION_KEY_MAX_AGE", 24 * 3600)))
 
     @property
     def EMAIL_CHANGE_KEY_MAX_AGE(self) -> timedelta:
         """How long a link confirming a new email address works (1 hour)."""
-        return timedelta(seconds=int(self._get("EMAIL_CHANGE_KEY_MAX_AGE", 3600)))  # type: ignore[call-overload]
+        return timedelta(seconds=int(self._get("EMAIL_CHANGE_KEY_MAX_AGE", 3600)))
 
     @property
     def EMAIL_MAX_ATTEMPTS(self) -> int:
         """How many times the worker tries to hand a message to SMTP before giving up (5)."""
-        return int(self._get("EMAIL_MAX_ATTEMPTS", 5))  # type: ignore[call-overload]
+        return int(self._get("EMAIL_MAX_ATTEMPTS", 5))
 
     @property
     def EMAIL_RETRY_DELAY(self) -> timedelta:
@@ -83,17 +85,17 @@ class AppSettings:
         With the defaults the attempts span about a quarter of an hour, which rides out
         a mail server restart without holding a reset link back past its lifetime.
         """
-        return timedelta(seconds=int(self._get("EMAIL_RETRY_DELAY", 60)))  # type: ignore[call-overload]
+        return timedelta(seconds=int(self._get("EMAIL_RETRY_DELAY", 60)))
 
     @property
     def LOGIN_FAILURE_LIMIT(self) -> int:
         """Failed logins allowed per email (registered or not) in one window (5)."""
-        return int(self._get("LOGIN_FAILURE_LIMIT", 5))  # type: ignore[call-overload]
+        return int(self._get("LOGIN_FAILURE_LIMIT", 5))
 
     @property
     def LOGIN_FAILURE_WINDOW(self) -> int:
         """Seconds from an email's first failed login until its count restarts (300)."""
-        return int(self._get("LOGIN_FAILURE_WINDOW", 300))  # type: ignore[call-overload]
+        return int(self._get("LOGIN_FAILURE_WINDOW", 300))
 
 
 app_settings = AppSettings()

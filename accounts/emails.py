@@ -137,7 +137,7 @@ def render_message(
             "language_bidi": translation.get_language_bidi(),
             "frontend_url": settings.FRONTEND_URL,
         }
-        subject = render_to_string(f"{prefix}_subject.txt", context)
+        subject: str = render_to_string(f"{prefix}_subject.txt", context)
         text = render_to_string(f"{prefix}_body.txt", context)
         html = render_to_string(f"{prefix}_body.html", context)
     # A header line cannot hold a line break; templates end with one.

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.http import HttpRequest
 
 from core.client import client_ip, user_agent
+
+if TYPE_CHECKING:
+    from accounts.security.sessions import SessionStore
 
 
 class SessionMiddleware(DjangoSessionMiddleware):
@@ -13,5 +18,7 @@ class SessionMiddleware(DjangoSessionMiddleware):
 
     def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)
-        request.session.client_ip = client_ip(request)  # type: ignore[attr-defined]
-        request.session.user_agent = user_agent(request)  # type: ignore[attr-defined]
+        # The SESSION_ENGINE is ``accounts.security.sessions``: the stubs know only SessionBase.
+        session = cast("SessionStore", request.session)
+        session.client_ip = client_ip(request)
+        session.user_agent = user_agent(request)

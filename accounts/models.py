@@ -108,7 +108,7 @@ class User(AbstractUser):
         ONBOARDING = "Onboarding", _("Onboarding")
         ACTIVE = "Active", _("Active")
 
-    username = None  # type: ignore[assignment]
+    username = None  # type: ignore[assignment]  # removes the field; the stubs expect one
     email = models.EmailField(_("email address"), max_length=254, unique=True)
     first_name = models.CharField(
         _("first name"), max_length=150, blank=True, validators=[validate_no_control_characters]
@@ -127,6 +127,7 @@ class User(AbstractUser):
     )
     email_verified = models.BooleanField(_("email verified"), default=False)
 
+    # Ours knows no usernames; the stubs want Django's UserManager here.
     objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     EMAIL_FIELD = "email"

@@ -67,7 +67,7 @@ def check_password_strength(password: str, user: User) -> None:
         ) from exc
 
 
-class UserSerializer(StrictModelSerializer):
+class UserSerializer(StrictModelSerializer[User]):
     """Serializer for user registration and profile retrieval.
 
     Its output is the public representation of a user: never the password hash, never
@@ -95,7 +95,7 @@ class UserSerializer(StrictModelSerializer):
         read_only_fields = ["id", "status", "email_verified", "date_joined"]
         # Uniqueness is decided by the database constraint inside the registration
         # flow, which also covers concurrent requests; a validator would only race it.
-        extra_kwargs = {"email": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"email": {"validators": []}}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         candidate = User(**{key: value for key, value in attrs.items() if key != "password"})
@@ -114,7 +114,7 @@ class UserSerializer(StrictModelSerializer):
         return register_user(**validated_data)
 
 
-class UserUpdateSerializer(StrictModelSerializer):
+class UserUpdateSerializer(StrictModelSerializer[User]):
     """Serializer for partial profile updates.
 
     Allows updating names, currency and language; any other field sent (email,
@@ -137,11 +137,11 @@ class LoginInput(InputSerializer):
     password = PasswordField()
 
 
-class CsrfTokenSerializer(serializers.Serializer):
+class CsrfTokenSerializer(serializers.Serializer[Any]):
     csrf_token = serializers.CharField()
 
 
-class MessageSerializer(serializers.Serializer):
+class MessageSerializer(serializers.Serializer[Any]):
     message = serializers.CharField()
 
 
@@ -156,7 +156,7 @@ class TokenCreateInput(InputSerializer):
     name = StrictCharField(max_length=100)
 
 
-class TokenCreatedSerializer(serializers.Serializer):
+class TokenCreatedSerializer(serializers.Serializer[Any]):
     """The answer to token creation: the only time the secret is ever shown."""
 
     id = serializers.IntegerField()
@@ -166,7 +166,7 @@ class TokenCreatedSerializer(serializers.Serializer):
     expires = serializers.DateTimeField()
 
 
-class TokenSerializer(serializers.Serializer):
+class TokenSerializer(serializers.Serializer[Any]):
     """A token in the list: enough to recognise it and revoke it, never its secret."""
 
     id = serializers.IntegerField()
@@ -179,7 +179,7 @@ class TokenSerializer(serializers.Serializer):
     )
 
 
-class SessionSerializer(serializers.Serializer):
+class SessionSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     created = serializers.DateTimeField()
     last_seen = serializers.DateTimeField(help_text="Accurate to within a few minutes.")
@@ -188,7 +188,7 @@ class SessionSerializer(serializers.Serializer):
     current = serializers.BooleanField(help_text="Whether this is the session of the request.")
 
 
-class SecurityEventSerializer(serializers.Serializer):
+class SecurityEventSerializer(serializers.Serializer[Any]):
     type = serializers.ChoiceField(choices=SecurityEvent.Type.choices)
     created = serializers.DateTimeField()
     ip = serializers.IPAddressField(allow_null=True)
@@ -236,7 +236,7 @@ class PasswordInput(InputSerializer):
     password = PasswordField()
 
 
-class ExportSerializer(serializers.Serializer):
+class ExportSerializer(serializers.Serializer[Any]):
     """The shape of ``GET /auth/export/`` (documentation only)."""
 
     exported_at = serializers.DateTimeField()

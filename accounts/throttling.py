@@ -40,6 +40,9 @@ class AtomicRateThrottle(SimpleRateThrottle):
     """A scoped throttle with an exact, fixed-window count shared by every process."""
 
     scope: str
+    # Set by ``SimpleRateThrottle.__init__`` from ``parse_rate``; the stubs omit them.
+    num_requests: int | None
+    duration: int | None
 
     def get_rate(self) -> str:
         # Read at each request (throttles are built per request), so a changed setting

@@ -7,7 +7,7 @@ renders the public user shape.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import QuerySet
 from django.middleware.csrf import get_token
@@ -17,7 +17,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
@@ -33,7 +33,7 @@ from accounts.flows.password_change import change_password
 from accounts.flows.password_reset import confirm_password_reset, request_password_reset
 from accounts.flows.sessions import revoke_session
 from accounts.flows.tokens import create_token, revoke_token
-from accounts.models import AuthToken, SecurityEvent
+from accounts.models import AuthToken, SecurityEvent, User
 from accounts.permissions import CsrfTokenRequired, NotCrossSite
 from accounts.selectors import list_security_events, list_sessions, list_tokens
 from accounts.serializers import (
@@ -69,6 +69,17 @@ from accounts.throttling import (
 from core.language import activate_user_language
 from core.viewsets import KnownMethodsMixin
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rest_framework.permissions import _SupportsHasPermission
+
+
+def _signed_in(request: Request) -> User:
+    # For actions behind ``IsAuthenticated`` only: their user is never anonymous.
+    return cast("User", request.user)
+
+
 _errors = {
     400: OpenApiResponse(description="Field errors: `{field: [message]}` and `codes`."),
     401: OpenApiResponse(description="Not authenticated."),
@@ -78,7 +89,7 @@ _errors = {
 }
 
 
-class AuthViewSet(KnownMethodsMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class AuthViewSet(KnownMethodsMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[User]):
     """ViewSet for authentication operations: register, login, logout and the profile.
 
     - ``POST /auth/``: register (no session is started)
@@ -105,14 +116,15 @@ class AuthViewSet(KnownMethodsMixin, mixins.CreateModelMixin, viewsets.GenericVi
         # DRF picks the authenticators before it sets ``self.action``.
         if self.request is None:  # schema generation
             return self.action == "create"
-        return self.action_map.get(self.request.method.lower()) == "create"
+        method = cast("str", self.request.method)  # always set on a request being handled
+        return self.action_map.get(method.lower()) == "create"
 
     def get_authenticators(self) -> list[BaseAuthentication]:
         # Registration starts no session and touches none, so it needs no credentials
         # and no CSRF token from any client.
         return [] if self._is_registration() else super().get_authenticators()
 
-    def get_permissions(self) -> list[BasePermission]:
+    def get_permissions(self) -> Sequence[_SupportsHasPermission]:
         return [AllowAny()] if self._is_registration() else super().get_permissions()
 
     def get_throttles(self) -> list[BaseThrottle]:
@@ -179,7 +191,7 @@ class AuthViewSet(KnownMethodsMixin, mixins.CreateModelMixin, viewsets.GenericVi
     def logout(self, request: Request) -> Response:
         """End the current session, or revoke the bearer token the request carries."""
         token = request.auth if isinstance(request.auth, AuthToken) else None
-        log_out(request=request._request, user=request.user, token=token)
+        log_out(request=request._request, user=_signed_in(request), token=token)
         return Response({"message": _("Successfully logged out")})
 
     @extend_schema(
@@ -188,7 +200,7 @@ class AuthViewSet(KnownMethodsMixin, mixins.CreateModelMixin, viewsets.GenericVi
     @action(detail=False, methods=["get"])
     def me(self, request: Request) -> Response:
         """Return the profile of the authenticated user."""
-        return Response(UserSerializer(request.user).data)
+        return Response(UserSerializer(_signed_in(request)).data)
 
     @extend_schema(
         summary="Update profile",
@@ -199,7 +211,7 @@ class AuthViewSet(KnownMethodsMixin, mixins.CreateModelMixin, viewsets.GenericVi
     @action(detail=False, methods=["patch"], serializer_class=UserUpdateSerializer)
     def update_profile(self, request: Request) -> Response:
         """Change any of first_name, last_name, currency and language."""
-        changes = UserUpdateSerializer(request.user, data=request.data, partial=True)
+        changes = UserUpdateSerializer(_signed_in(request), data=request.data, partial=True)
         changes.is_valid(raise_exception=True)
         user = changes.save()
         return Response(UserSerializer(user).data)
@@ -221,7 +233,7 @@ class AuthViewSet(KnownMethodsMixin, mixins.CreateModelMixin, viewsets.GenericVi
     @action(detail=False, methods=["post"])
     def complete_onboarding(self, request: Request) -> Response:
         """Move the account from ``Onboarding`` to ``Active``; 400 lists what is missing."""
-        user = complete_onboarding(user=request.user)
+        user = complete_onboarding(user=_signed_in(request))
         return Response(UserSerializer(user).data)
 
     @extend_schema(
@@ -257,7 +269,7 @@ class AuthViewSet(KnownMethodsMixin, mixins.CreateModelMixin, viewsets.GenericVi
     )
     def resend_verification(self, request: Request) -> Response:
         """Send a new verification link to the account's address (unless verified)."""
-        resend_verification(user=request.user)
+        resend_verification(user=_signed_in(request))
         return Response(
             {"message": _("A verification link is on its way.")}, status=status.HTTP_202_ACCEPTED
         )
@@ -273,7 +285,7 @@ class AuthViewSet(KnownMethodsMixin, mixins.CreateModelMixin, viewsets.GenericVi
         """Set a new password; every other session and every bearer token ends."""
         data = ChangePasswordInput(data=request.data)
         data.is_valid(raise_exception=True)
-        change_password(request=request._request, user=request.user, **data.validated_data)
+        change_password(request=request._request, user=_signed_in(request), **data.validated_data)
         return Response({"message": _("Your password was changed.")})
 
     @extend_schema(
@@ -336,7 +348,7 @@ class AuthViewSet(KnownMethodsMixin, mixins.CreateModelMixin, viewsets.GenericVi
         """Send a confirmation link to the new address; nothing changes until it is used."""
         data = ChangeEmailInput(data=request.data)
         data.is_valid(raise_exception=True)
-        request_email_change(user=request.user, **data.validated_data)
+        request_email_change(user=_signed_in(request), **data.validated_data)
         return Response(
             {"message": _("A confirmation link was sent to the new address.")},
             status=status.HTTP_202_ACCEPTED,
@@ -373,7 +385,7 @@ class AuthViewSet(KnownMethodsMixin, mixins.CreateModelMixin, viewsets.GenericVi
         """Delete the account and everything held about it."""
         data = PasswordInput(data=request.data)
         data.is_valid(raise_exception=True)
-        delete_account(request=request._request, user=request.user, **data.validated_data)
+        delete_account(request=request._request, user=_signed_in(request), **data.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -385,7 +397,7 @@ class AuthViewSet(KnownMethodsMixin, mixins.CreateModelMixin, viewsets.GenericVi
     def export(self, request: Request) -> Response:
         """Everything the service holds about the user, as one JSON document."""
         document = export_user_data(
-            user=request.user, current_session_key=request.session.session_key
+            user=_signed_in(request), current_session_key=request.session.session_key
         )
         return Response(
             document,
@@ -414,14 +426,15 @@ class TokenViewSet(KnownMethodsMixin, viewsets.ViewSet):
         # DRF picks the authenticators before it sets ``self.action``.
         if self.request is None:  # schema generation
             return self.action == "create"
-        return self.action_map.get(self.request.method.lower()) == "create"
+        method = cast("str", self.request.method)  # always set on a request being handled
+        return self.action_map.get(method.lower()) == "create"
 
     def get_authenticators(self) -> list[BaseAuthentication]:
         # Token creation proves identity with the password in its body: it reads no
         # session, sets no cookie, and so needs no CSRF token.
         return [] if self._is_creation() else super().get_authenticators()
 
-    def get_permissions(self) -> list[BasePermission]:
+    def get_permissions(self) -> Sequence[_SupportsHasPermission]:
         return [AllowAny()] if self._is_creation() else super().get_permissions()
 
     def get_throttles(self) -> list[BaseThrottle]:
@@ -460,7 +473,7 @@ class TokenViewSet(KnownMethodsMixin, viewsets.ViewSet):
     )
     def list(self, request: Request) -> Response:
         """The user's live tokens, newest first."""
-        return Response(TokenSerializer(list_tokens(user=request.user), many=True).data)
+        return Response(TokenSerializer(list_tokens(user=_signed_in(request)), many=True).data)
 
     @extend_schema(
         summary="Revoke a bearer token",
@@ -470,7 +483,7 @@ class TokenViewSet(KnownMethodsMixin, viewsets.ViewSet):
     )
     def destroy(self, request: Request, pk: str) -> Response:
         """Revoke one of the user's tokens: its next request is refused."""
-        revoke_token(request=request._request, user=request.user, token_id=int(pk))
+        revoke_token(request=request._request, user=_signed_in(request), token_id=int(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -497,7 +510,7 @@ class SessionViewSet(KnownMethodsMixin, viewsets.ViewSet):
     def list(self, request: Request) -> Response:
         """The user's live sessions, most recently used first."""
         sessions = list_sessions(
-            user=request.user, current_session_id=self._current_session_id(request)
+            user=_signed_in(request), current_session_id=self._current_session_id(request)
         )
         return Response(SessionSerializer(sessions, many=True).data)
 
@@ -511,7 +524,7 @@ class SessionViewSet(KnownMethodsMixin, viewsets.ViewSet):
         """End one of the user's sessions; ending the current one logs it out."""
         revoke_session(
             request=request._request,
-            user=request.user,
+            user=_signed_in(request),
             session_id=int(pk),
             current_session_id=self._current_session_id(request),
         )
@@ -522,7 +535,9 @@ class SecurityEventPagination(PageNumberPagination):
     page_size = 20
 
 
-class SecurityEventViewSet(KnownMethodsMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class SecurityEventViewSet(
+    KnownMethodsMixin, mixins.ListModelMixin, viewsets.GenericViewSet[SecurityEvent]
+):
     """``GET /auth/events/``: the user's security events, newest first, 20 a page."""
 
     serializer_class = SecurityEventSerializer
@@ -531,7 +546,7 @@ class SecurityEventViewSet(KnownMethodsMixin, mixins.ListModelMixin, viewsets.Ge
     def get_queryset(self) -> QuerySet[SecurityEvent]:
         if getattr(self, "swagger_fake_view", False):
             return SecurityEvent.objects.none()
-        return list_security_events(user=self.request.user)
+        return list_security_events(user=_signed_in(self.request))
 
     @extend_schema(summary="List security events", tags=["events"])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

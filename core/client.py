@@ -14,9 +14,9 @@ def client_ip(request: HttpRequest) -> str:
     are whatever the client wrote. With 0 the header is ignored. This mirrors DRF's
     ``get_ident``, so throttles and security events name the same address.
     """
-    remote_addr = request.META.get("REMOTE_ADDR", "")
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
-    proxies = settings.NUM_PROXIES
+    remote_addr: str = request.META.get("REMOTE_ADDR", "")
+    forwarded: str | None = request.META.get("HTTP_X_FORWARDED_FOR")
+    proxies: int = settings.NUM_PROXIES
     if not proxies or not forwarded:
         return remote_addr
     addresses = [part.strip() for part in forwarded.split(",")]
@@ -25,4 +25,5 @@ def client_ip(request: HttpRequest) -> str:
 
 def user_agent(request: HttpRequest) -> str:
     """Return the client's ``User-Agent``, cut to what is worth storing."""
-    return request.META.get("HTTP_USER_AGENT", "")[:512]
+    agent: str = request.META.get("HTTP_USER_AGENT", "")
+    return agent[:512]

@@ -54,7 +54,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
     elif type(exc) is exceptions.Throttled:
-        exc = Throttled(wait=exc.wait)
+        exc = Throttled(wait=exc.wait)  # type: ignore[attr-defined]  # the stubs omit ``wait``
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.APIException):
         response.data = error_body(exc)
@@ -64,8 +64,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 def json_error(exc: exceptions.APIException) -> JsonResponse:
     """A plain Django response for errors raised outside DRF's views."""
     response = JsonResponse(error_body(exc), status=exc.status_code)
-    if getattr(exc, "wait", None):
-        response["Retry-After"] = str(int(exc.wait))
+    wait = getattr(exc, "wait", None)
+    if wait:
+        response["Retry-After"] = str(int(wait))
     return response
 
 

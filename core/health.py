@@ -26,7 +26,7 @@ _checks_schema = inline_serializer(
 
 
 class HealthView(APIView):
-    authentication_classes: list = []
+    authentication_classes = []
     permission_classes = [AllowAny]
 
 
@@ -42,7 +42,8 @@ def _database_answers() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
+            row: tuple[object, ...] | None = cursor.fetchone()
+            return row == (1,)
     except Exception:
         logger.exception("readiness: the database does not answer")
         return False
@@ -51,7 +52,8 @@ def _database_answers() -> bool:
 def _cache_answers() -> bool:
     try:
         cache.set("health:ready", "1", timeout=10)
-        return cache.get("health:ready") == "1"
+        value: object = cache.get("health:ready")
+        return value == "1"
     except Exception:
         logger.exception("readiness: the cache does not answer")
         return False

@@ -16,13 +16,15 @@ authenticators once.
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
 from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
@@ -46,7 +48,13 @@ def activate_user_language(request: HttpRequest | Request, user: Any) -> None:
     django_request.LANGUAGE_CODE = language
 
 
-class UserLanguageMixin:
+if TYPE_CHECKING:
+    _AuthenticationBase = BaseAuthentication
+else:
+    _AuthenticationBase = object  # a mixin: the authentication class comes later
+
+
+class UserLanguageMixin(_AuthenticationBase):
     """For DRF authentication classes: the recognised user's language becomes active.
 
     Put it first among the bases of every class in ``DEFAULT_AUTHENTICATION_CLASSES``
@@ -54,7 +62,7 @@ class UserLanguageMixin:
     """
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
-        result = super().authenticate(request)  # type: ignore[misc]
+        result = super().authenticate(request)
         if result is not None:
             activate_user_language(request, result[0])
         return result
@@ -67,9 +75,9 @@ def activate_language_of_request_user(request: HttpRequest) -> None:
     A failed authentication (a bad token, a missing CSRF token) leaves the language
     of ``Accept-Language``.
     """
-    drf_request = Request(
-        request, authenticators=[auth() for auth in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
-    )
+    # DRF's settings import the dotted paths: the stubs see the strings, code gets classes.
+    classes = cast("list[type[BaseAuthentication]]", api_settings.DEFAULT_AUTHENTICATION_CLASSES)
+    drf_request = Request(request, authenticators=[auth() for auth in classes])
     with contextlib.suppress(exceptions.APIException):
         drf_request.user  # noqa: B018 - reading it runs the authenticators
 
@@ -84,8 +92,9 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
 
     async_capable = False  # the service runs under WSGI; ``__call__`` below is sync
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         try:
-            return super().__call__(request)
+            # Synchronous (``async_capable`` is off), so never an awaitable.
+            return cast("HttpResponseBase", super().__call__(request))
         finally:
             translation.deactivate()

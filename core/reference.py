@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from typing import TypedDict
+from typing import TypedDict, cast
 
 import pycountry
 from babel import Locale
@@ -112,8 +112,9 @@ def languages(language: str) -> tuple[Language, ...]:
     return tuple(
         Language(
             code=code,
-            name=_locale(code).get_display_name(locale),
-            native_name=_locale(code).get_display_name(_locale(code)),
+            # Babel knows the name of every locale it can load, so never ``None`` here.
+            name=cast("str", _locale(code).get_display_name(locale)),
+            native_name=cast("str", _locale(code).get_display_name(_locale(code))),
             direction=_locale(code).text_direction,
         )
         for code in supported_languages()

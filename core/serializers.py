@@ -7,7 +7,7 @@ something the API will not use.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -46,7 +46,16 @@ class StrictChoiceField(serializers.ChoiceField):
         return super().to_internal_value(data)
 
 
-class KnownFieldsMixin:
+if TYPE_CHECKING:
+    _SerializerBase = serializers.Serializer[Any]
+else:
+    _SerializerBase = object  # a mixin: the serializer it is mixed into comes later
+
+
+_MT = TypeVar("_MT", bound=models.Model)
+
+
+class KnownFieldsMixin(_SerializerBase):
     """Refuse, with a field error each, any key that the serializer does not accept.
 
     A client that sends ``is_staff`` or ``email`` where they are not writable learns so
@@ -62,18 +71,20 @@ class KnownFieldsMixin:
             if unknown:
                 raise serializers.ValidationError(
                     {
-                        name: [serializers.ErrorDetail(self.unknown_field_message, "not_allowed")]
+                        name: [
+                            serializers.ErrorDetail(str(self.unknown_field_message), "not_allowed")
+                        ]
                         for name in unknown
                     }
                 )
         return super().to_internal_value(data)
 
 
-class InputSerializer(KnownFieldsMixin, serializers.Serializer):
+class InputSerializer(KnownFieldsMixin, serializers.Serializer[Any]):
     """Base for request bodies that are not a model."""
 
 
-class StrictModelSerializer(KnownFieldsMixin, serializers.ModelSerializer):
+class StrictModelSerializer(KnownFieldsMixin, serializers.ModelSerializer[_MT]):
     """A ModelSerializer whose string fields refuse non-strings and unknown keys."""
 
     serializer_field_mapping = {
@@ -85,7 +96,7 @@ class StrictModelSerializer(KnownFieldsMixin, serializers.ModelSerializer):
     serializer_choice_field = StrictChoiceField
 
 
-class CurrencySerializer(serializers.Serializer):
+class CurrencySerializer(serializers.Serializer[Any]):
     code = serializers.CharField(help_text="ISO 4217 alphabetic code, as `currency` takes it.")
     name = serializers.CharField(help_text="Name in the response's language.")
     digits = serializers.IntegerField(help_text="Digits after the decimal point (CLDR).")
@@ -94,7 +105,7 @@ class CurrencySerializer(serializers.Serializer):
     )
 
 
-class LanguageSerializer(serializers.Serializer):
+class LanguageSerializer(serializers.Serializer[Any]):
     code = serializers.CharField(help_text="Code, as `language` takes it.")
     name = serializers.CharField(help_text="Name in the response's language.")
     native_name = serializers.CharField(help_text="The language's name for itself.")

@@ -28,7 +28,7 @@ class ReferenceView(APIView):
     and the credentials. The ETag lets a client revalidate for a 304.
     """
 
-    permission_classes: ClassVar[list[Any]] = [AllowAny]
+    permission_classes = [AllowAny]
     kind: ClassVar[str]
 
     def get(self, request: Request) -> Any:
@@ -78,4 +78,6 @@ class ApiDocsView(SpectacularSwaggerSplitView):
     """Swagger UI, titled in the request's language, its page marked ``lang`` and ``dir``."""
 
     template_name = "core/api_docs.html"
-    title = _("Accounts API")
+    # Lazy, so the page is titled in each request's language; drf-spectacular's
+    # annotation says ``str``, but it only renders the value into the template.
+    title = _("Accounts API")  # type: ignore[assignment]

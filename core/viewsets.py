@@ -23,10 +23,10 @@ class KnownMethodsMixin:
     actions_without_head: frozenset[str] = frozenset()
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        method = request.method.lower() if request.method else ""
+        method = (request.method or "").lower()
         known = method == "options" or method in self.action_map
         if not known or (method == "head" and self.action_map[method] in self.actions_without_head):
             # Answered before authentication: recognise the caller for the language only.
             activate_language_of_request_user(request._request)
-            raise MethodNotAllowed(request.method)
+            raise MethodNotAllowed(method.upper())
         super().initial(request, *args, **kwargs)  # type: ignore[misc]

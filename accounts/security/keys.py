@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import signing
@@ -79,7 +80,7 @@ def user_for_verification(key: str, *, max_age: timedelta | None = None) -> User
     payload = _load(key, _VERIFY_SALT, max_age or app_settings.EMAIL_VERIFICATION_KEY_MAX_AGE)
     if payload is None:
         return None
-    user = User.objects.filter(pk=payload.get("user"), is_active=True).first()
+    user = _active_user(payload.get("user"))
     if user is None or user.email != payload.get("email") or user.email_verified:
         return None
     return user
@@ -103,13 +104,20 @@ def email_change_for(key: str, *, max_age: timedelta | None = None) -> EmailChan
     payload = _load(key, _EMAIL_CHANGE_SALT, max_age or app_settings.EMAIL_CHANGE_KEY_MAX_AGE)
     if payload is None or not isinstance(payload.get("to"), str):
         return None
-    user = User.objects.filter(pk=payload.get("user"), is_active=True).first()
+    user = _active_user(payload.get("user"))
     if user is None or user.email != payload.get("from"):
         return None
     return EmailChange(user=user, new_email=payload["to"])
 
 
-def _load(key: str, salt: str, max_age: timedelta) -> dict | None:
+def _active_user(user_id: object) -> User | None:
+    # The keys are signed by us and always hold an integer id; anything else names nobody.
+    if not isinstance(user_id, int):
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def _load(key: str, salt: str, max_age: timedelta) -> dict[str, Any] | None:
     try:
         payload = signing.loads(key, salt=salt, max_age=max_age)
     except signing.BadSignature:  # SignatureExpired is a BadSignature too

@@ -23,7 +23,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase, UpdateError
@@ -34,6 +34,9 @@ from django.utils.crypto import get_random_string
 from redis.exceptions import RedisError
 
 from accounts.app_settings import app_settings
+
+if TYPE_CHECKING:
+    from accounts.models import UserSession
 
 logger = logging.getLogger(__name__)
 
@@ -132,13 +135,13 @@ class SessionStore(SessionBase):
         self._needs_insert = False
 
     @classmethod
-    def get_model_class(cls) -> Any:
+    def get_model_class(cls) -> type[UserSession]:
         from accounts.models import UserSession
 
         return UserSession
 
     @property
-    def model(self) -> Any:
+    def model(self) -> type[UserSession]:
         return self.get_model_class()
 
     # -- reading -----------------------------------------------------------------------
@@ -156,7 +159,8 @@ class SessionStore(SessionBase):
             if revoked_key in found:
                 return None
             if record_key in found:
-                return found[record_key]
+                cached: SessionRecord = found[record_key]
+                return cached
         row = (
             self.model.objects.filter(key_hash=key_hash, expire_date__gt=timezone.now())
             .values_list("id", "user_id", "session_data", "created", "last_seen", "expire_date")
@@ -169,20 +173,21 @@ class SessionStore(SessionBase):
         return record
 
     def load(self) -> dict[str, Any]:
-        record = self._read(self.session_key) if self.session_key else None
+        session_key = self.session_key
+        record = self._read(session_key) if session_key else None
         now = timezone.now()
-        if record is None or record.expire_date <= now:
+        if not session_key or record is None or record.expire_date <= now:
             self._session_key = None
             return {}
         if now - record.last_seen >= app_settings.SESSION_TOUCH_INTERVAL and not self._touch(
-            record, now
+            session_key, record, now
         ):
             self._session_key = None
             return {}
         self.record = record
         return self.decode(record.data)
 
-    def _touch(self, record: SessionRecord, now: datetime) -> bool:
+    def _touch(self, session_key: str, record: SessionRecord, now: datetime) -> bool:
         """Write ``last_seen``; ``False`` if the row is gone (the session was ended)."""
         record.last_seen = now
         record.expire_date = _expiry(record.created, now)
@@ -191,7 +196,7 @@ class SessionStore(SessionBase):
         )
         if not updated:
             return False
-        _cache_record(hash_session_key(self.session_key), record)
+        _cache_record(hash_session_key(session_key), record)
         return True
 
     def exists(self, session_key: str) -> bool:
@@ -211,12 +216,14 @@ class SessionStore(SessionBase):
     def save(self, must_create: bool = False) -> None:
         if self.session_key is None:
             self.create()
-        session = self._get_session(no_load=must_create or self._needs_insert)
+        session_key = cast("str", self.session_key)  # ``create`` has just set it if unset
+        # Django's own private reader (``_session`` without the load); the stubs omit it.
+        session = self._get_session(no_load=must_create or self._needs_insert)  # type: ignore[attr-defined]
         user_id = session.get(SESSION_KEY)
         user_id = int(user_id) if user_id is not None else None
         data = self.encode(session)
         now = timezone.now()
-        key_hash = hash_session_key(self.session_key)
+        key_hash = hash_session_key(session_key)
         if must_create or self._needs_insert:
             row = self.model.objects.create(
                 key_hash=key_hash,

@@ -7,19 +7,23 @@ import socket
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.conf import settings
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
+from pytest_django import Settings
 
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 class Mailbox:
@@ -33,11 +37,12 @@ class Mailbox:
         self.messages: list[EmailMessage] = []
         self.refuse: list[str] = []
 
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if self.refuse:
             return self.refuse.pop(0)
-        message = message_from_bytes(envelope.content, policy=policy.default)  # type: ignore[attr-defined]
-        self.messages.append(message)  # type: ignore[arg-type]
+        assert isinstance(envelope.content, bytes)  # the controller does not decode data
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(message)
         return "250 Message accepted for delivery"
 
     def run_worker(self) -> list[EmailMessage]:
@@ -54,7 +59,7 @@ class Mailbox:
 
 
 @pytest.fixture
-def mailbox(settings: object, transactional_db: None) -> Iterator[Mailbox]:
+def mailbox(settings: Settings, transactional_db: None) -> Iterator[Mailbox]:
     """A loopback SMTP server that the service's SMTP settings point to.
 
     Tests using it are transactional: the worker commits and checks connections as it
@@ -64,11 +69,11 @@ def mailbox(settings: object, transactional_db: None) -> Iterator[Mailbox]:
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # type: ignore[attr-defined]
-    settings.EMAIL_HOST = "127.0.0.1"  # type: ignore[attr-defined]
-    settings.EMAIL_PORT = port  # type: ignore[attr-defined]
-    settings.EMAIL_USE_TLS = False  # type: ignore[attr-defined]
-    settings.EMAIL_USE_SSL = False  # type: ignore[attr-defined]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
     try:
         yield handler
     finally:
@@ -76,11 +81,18 @@ def mailbox(settings: object, transactional_db: None) -> Iterator[Mailbox]:
 
 
 def text_part(message: EmailMessage) -> str:
-    return message.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    return _part(message, "plain")
 
 
 def html_part(message: EmailMessage) -> str:
-    return message.get_body(preferencelist=("html",)).get_content()  # type: ignore[union-attr]
+    return _part(message, "html")
+
+
+def _part(message: EmailMessage, subtype: str) -> str:
+    part = message.get_body(preferencelist=(subtype,))
+    assert part is not None, f"no text/{subtype} part"
+    content: str = part.get_content()
+    return content
 
 
 def link_in(message: EmailMessage, path: str) -> dict[str, str]:
@@ -93,5 +105,5 @@ def link_in(message: EmailMessage, path: str) -> dict[str, str]:
     return {name: values[0] for name, values in parse_qs(urlsplit(link).query).items()}
 
 
-def queued_tasks() -> list[DBTaskResult]:
+def queued_tasks() -> list[DBTaskResult[Any, Any]]:
     return list(DBTaskResult.objects.order_by("enqueued_at"))

@@ -22,8 +22,8 @@ def admin_client() -> Client:
 
 
 def test_admin_lists_searches_and_filters_users(admin_client):
-    UserFactory(email="mona@example.com", first_name="Mona", currency="USD", status="Active")
-    UserFactory(email="omar@example.com", first_name="Omar")
+    UserFactory.create(email="mona@example.com", first_name="Mona", currency="USD", status="Active")
+    UserFactory.create(email="omar@example.com", first_name="Omar")
 
     listing = admin_client.get("/admin/accounts/user/")
     search = admin_client.get("/admin/accounts/user/", {"q": "mona"})
@@ -57,7 +57,7 @@ def test_admin_adds_a_user_by_email_and_password(admin_client):
 
 
 def test_admin_change_page_renders(admin_client):
-    user = UserFactory()
+    user = UserFactory.create()
 
     response = admin_client.get(f"/admin/accounts/user/{user.pk}/change/")
 

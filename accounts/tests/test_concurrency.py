@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from http import HTTPStatus
+from typing import Any
 
 import pytest
 from django.db import connections
@@ -18,7 +19,7 @@ def test_concurrent_duplicate_registrations_create_exactly_one_account():
     attempts = 8
     barrier = threading.Barrier(attempts)
     statuses: list[int] = []
-    bodies: list[dict] = []
+    bodies: list[dict[str, Any]] = []
 
     def register(index: int) -> None:
         try:

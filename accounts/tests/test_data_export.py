@@ -16,12 +16,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_export_holds_profile_sessions_token_metadata_and_events(client):
-    user = UserFactory(first_name="Ann", last_name="Lee", currency="USD")
+    user = UserFactory.create(first_name="Ann", last_name="Lee", currency="USD")
     BrowserClient().log_in(user.email)  # another device
     client.log_in(user.email)
     token, secret = issue_token(user=user, name="phone")
     record_security_event(type=SecurityEvent.Type.TOKEN_CREATED, user=user)
-    UserFactory()  # someone else's data stays out
+    UserFactory.create()  # someone else's data stays out
 
     response = client.get("/auth/export/")
 

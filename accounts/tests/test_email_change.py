@@ -41,7 +41,7 @@ def _key_sent_to(mailbox, old_email, new_email):
 
 
 def test_the_email_changes_when_the_link_sent_to_the_new_address_is_followed(mailbox):
-    user = UserFactory(email="ann@example.com")
+    user = UserFactory.create(email="ann@example.com")
     client = BrowserClient()
     client.log_in(user.email)
 
@@ -68,7 +68,7 @@ def test_the_email_changes_when_the_link_sent_to_the_new_address_is_followed(mai
 
 
 def test_a_wrong_password_is_a_400_on_password_and_sends_nothing(client, mailbox):
-    user = UserFactory()
+    user = UserFactory.create()
     client.log_in(user.email)
 
     response = _request(client, "new@example.com", password="not-the-password")
@@ -82,11 +82,11 @@ def test_a_wrong_password_is_a_400_on_password_and_sends_nothing(client, mailbox
 
 
 def test_an_address_taken_meanwhile_is_refused_at_confirmation(client, mailbox):
-    user = UserFactory()
+    user = UserFactory.create()
     client.log_in(user.email)
     _request(client, "wanted@example.com")
     key = _key_sent_to(mailbox, user.email, "wanted@example.com")
-    UserFactory(email="wanted@example.com")
+    UserFactory.create(email="wanted@example.com")
 
     response = _confirm(client, key)
 
@@ -99,8 +99,8 @@ def test_an_address_taken_meanwhile_is_refused_at_confirmation(client, mailbox):
 
 
 def test_an_address_already_taken_is_refused_at_once(client, mailbox):
-    user = UserFactory()
-    UserFactory(email="taken@example.com")
+    user = UserFactory.create()
+    UserFactory.create(email="taken@example.com")
     client.log_in(user.email)
 
     response = _request(client, "TAKEN@example.com")
@@ -111,7 +111,7 @@ def test_an_address_already_taken_is_refused_at_once(client, mailbox):
 
 
 def test_the_current_address_is_refused(client):
-    user = UserFactory()
+    user = UserFactory.create()
     client.log_in(user.email)
 
     response = _request(client, user.email)
@@ -121,7 +121,7 @@ def test_the_current_address_is_refused(client):
 
 
 def test_a_confirmation_key_works_once(client, mailbox):
-    user = UserFactory()
+    user = UserFactory.create()
     client.log_in(user.email)
     _request(client, "new@example.com")
     key = _key_sent_to(mailbox, user.email, "new@example.com")
@@ -137,7 +137,7 @@ def test_a_confirmation_key_works_once(client, mailbox):
 
 
 def test_a_confirmation_key_older_than_an_hour_is_refused(client):
-    user = UserFactory()
+    user = UserFactory.create()
     key = _SignedAnHourAgo(salt=keys._EMAIL_CHANGE_SALT).sign_object(
         {"user": user.pk, "from": user.email, "to": "new@example.com"}
     )
@@ -149,7 +149,7 @@ def test_a_confirmation_key_older_than_an_hour_is_refused(client):
 
 
 def test_a_forged_key_is_refused(client):
-    user = UserFactory()
+    user = UserFactory.create()
     genuine = keys.make_email_change_key(user, "new@example.com")
     forged = signing.dumps(
         {"user": user.pk, "from": user.email, "to": "attacker@example.com"}, salt="other"
@@ -162,7 +162,7 @@ def test_a_forged_key_is_refused(client):
 
 def test_change_email_needs_a_session_and_a_csrf_token(client, mailbox):
     assert _request(client, "new@example.com").status_code == 401
-    user = UserFactory()
+    user = UserFactory.create()
     client.log_in(user.email)
     client.credentials()
 

@@ -22,7 +22,7 @@ def _ask_for_reset(client, email):
 
 
 def test_the_request_only_enqueues_and_the_worker_sends(client, mailbox):
-    user = UserFactory()
+    user = UserFactory.create()
 
     _ask_for_reset(client, user.email)
 
@@ -38,7 +38,7 @@ def test_the_request_only_enqueues_and_the_worker_sends(client, mailbox):
 
 
 def test_a_transient_smtp_failure_is_retried_until_it_goes_through(client, mailbox, no_retry_delay):
-    user = UserFactory()
+    user = UserFactory.create()
     mailbox.refuse = ["451 4.3.0 Try again later", "421 4.3.2 Service shutting down"]
 
     _ask_for_reset(client, user.email)
@@ -55,7 +55,7 @@ def test_a_transient_smtp_failure_is_retried_until_it_goes_through(client, mailb
 
 def test_a_retry_waits_before_it_runs(client, mailbox, settings):
     settings.ACCOUNTS_EMAIL_RETRY_DELAY = 60
-    user = UserFactory()
+    user = UserFactory.create()
     mailbox.refuse = ["451 4.3.0 Try again later"]
 
     _ask_for_reset(client, user.email)
@@ -69,7 +69,7 @@ def test_a_retry_waits_before_it_runs(client, mailbox, settings):
 
 def test_the_worker_gives_up_after_the_last_attempt(client, mailbox, settings, no_retry_delay):
     settings.ACCOUNTS_EMAIL_MAX_ATTEMPTS = 3
-    user = UserFactory()
+    user = UserFactory.create()
     mailbox.refuse = ["451 4.3.0 Try again later"] * 5
 
     _ask_for_reset(client, user.email)
@@ -81,7 +81,7 @@ def test_the_worker_gives_up_after_the_last_attempt(client, mailbox, settings, n
 
 
 def test_a_permanent_refusal_is_not_retried(client, mailbox, no_retry_delay):
-    user = UserFactory()
+    user = UserFactory.create()
     mailbox.refuse = ["550 5.1.1 No such mailbox"]
 
     _ask_for_reset(client, user.email)
@@ -92,7 +92,7 @@ def test_a_permanent_refusal_is_not_retried(client, mailbox, no_retry_delay):
 
 
 def test_an_unreachable_server_is_retried(client, mailbox, settings, no_retry_delay):
-    user = UserFactory()
+    user = UserFactory.create()
     port = settings.EMAIL_PORT
     settings.EMAIL_PORT = free_port()  # nothing listens there
     settings.ACCOUNTS_EMAIL_MAX_ATTEMPTS = 2

@@ -65,7 +65,7 @@ def test_a_verification_key_works_once(client, mailbox):
 
 
 def test_a_verification_key_older_than_a_day_is_refused(client):
-    user = UserFactory()
+    user = UserFactory.create()
     key = _SignedYesterday(salt=keys._VERIFY_SALT).sign_object(
         {"user": user.pk, "email": user.email}
     )
@@ -79,7 +79,7 @@ def test_a_verification_key_older_than_a_day_is_refused(client):
 
 
 def test_a_forged_or_foreign_key_is_refused(client):
-    user = UserFactory()
+    user = UserFactory.create()
     genuine = keys.make_verification_key(user)
     # A key for the email-change purpose is not a verification key.
     other_purpose = keys.make_email_change_key(user, "new@example.com")
@@ -92,7 +92,7 @@ def test_a_forged_or_foreign_key_is_refused(client):
 
 
 def test_a_key_for_an_address_the_account_no_longer_has_is_refused(client):
-    user = UserFactory()
+    user = UserFactory.create()
     key = keys.make_verification_key(user)
     User.objects.filter(pk=user.pk).update(email="moved@example.com")
 
@@ -103,7 +103,7 @@ def test_a_key_for_an_address_the_account_no_longer_has_is_refused(client):
 
 
 def test_resend_verification_sends_a_new_working_link(client, mailbox):
-    user = UserFactory()
+    user = UserFactory.create()
     client.log_in(user.email)
 
     response = client.post("/auth/resend_verification/")
@@ -115,7 +115,7 @@ def test_resend_verification_sends_a_new_working_link(client, mailbox):
 
 
 def test_resend_verification_sends_nothing_once_verified(client, mailbox):
-    user = UserFactory(email_verified=True)
+    user = UserFactory.create(email_verified=True)
     client.log_in(user.email)
 
     response = client.post("/auth/resend_verification/")
@@ -126,7 +126,7 @@ def test_resend_verification_sends_nothing_once_verified(client, mailbox):
 
 def test_resend_verification_needs_a_session_and_a_csrf_token(client, mailbox):
     assert client.post("/auth/resend_verification/").status_code == 401
-    user = UserFactory()
+    user = UserFactory.create()
     client.log_in(user.email)
     client.credentials()  # drop the X-CSRFToken header
 
@@ -138,7 +138,7 @@ def test_resend_verification_needs_a_session_and_a_csrf_token(client, mailbox):
 
 
 def test_the_email_is_written_in_the_recipients_language_not_the_requests(client, mailbox):
-    user = UserFactory(language="ar")
+    user = UserFactory.create(language="ar")
     client.log_in(user.email)
 
     client.post("/auth/resend_verification/", HTTP_ACCEPT_LANGUAGE="en")

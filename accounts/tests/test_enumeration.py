@@ -32,7 +32,7 @@ def anonymous(client):
 
 @pytest.mark.django_db
 def test_unknown_email_is_answered_exactly_like_a_wrong_password(anonymous, user):
-    inactive = UserFactory(is_active=False)
+    inactive = UserFactory.create(is_active=False)
 
     answers = [
         log_in(anonymous, "nobody@example.com", "wrong-password"),
@@ -50,7 +50,7 @@ def test_unknown_email_is_answered_exactly_like_a_wrong_password(anonymous, user
 @pytest.mark.django_db
 @override_settings(PASSWORD_HASHERS=["accounts.tests.hashers.CountingPasswordHasher"])
 def test_the_password_hash_runs_for_an_unknown_email_too(anonymous):
-    known = UserFactory()
+    known = UserFactory.create()
     CountingPasswordHasher.calls.clear()
 
     assert log_in(anonymous, "nobody@example.com", "wrong-password").status_code == 401
@@ -68,7 +68,7 @@ def test_the_password_hash_runs_for_an_unknown_email_too(anonymous):
 @pytest.mark.django_db
 @override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS, **NO_LIMITS)
 def test_unknown_and_known_emails_take_the_same_time_with_argon2id(anonymous, capsys):
-    known = UserFactory()  # hashed with Argon2id, the production hasher
+    known = UserFactory.create()  # hashed with Argon2id, the production hasher
     assert known.password.startswith("argon2$argon2id$")
     timings: dict[str, list[float]] = {"unknown": [], "known": []}
 

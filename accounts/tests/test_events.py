@@ -96,7 +96,7 @@ def test_each_security_action_is_recorded(user: User) -> None:
 def test_events_are_listed_newest_first_in_pages_of_20(user: User) -> None:
     for index in range(25):
         record_security_event(type="login" if index % 2 else "logout", user=user)
-    record_security_event(type="login", user=UserFactory())
+    record_security_event(type="login", user=UserFactory.create())
     record_security_event(type="login_failed", user=None)
     _token, secret = issue_token(user=user, name="cli")
     client = APIClient()
@@ -141,7 +141,7 @@ def test_staff_see_events_filtered_by_type_and_searched_by_email(
     staff_client: Client, user: User
 ) -> None:
     record_security_event(type="login", user=user)
-    record_security_event(type="login_failed", user=UserFactory(email="other@example.com"))
+    record_security_event(type="login_failed", user=UserFactory.create(email="other@example.com"))
 
     by_type = staff_client.get("/admin/accounts/securityevent/", {"type__exact": "login"})
     by_email = staff_client.get("/admin/accounts/securityevent/", {"q": "other@"})

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from http.client import HTTPConnection
 from pathlib import Path
 from threading import Barrier
+from typing import Any
 from urllib.parse import quote
 
 import environ
@@ -55,7 +56,7 @@ def fresh_email(prefix: str = "victim") -> str:
 class Answer:
     status: int
     retry_after: str | None
-    body: dict
+    body: dict[str, Any]
 
 
 @dataclass
@@ -64,14 +65,14 @@ class Workers:
     csrf_cookie: str
     csrf_token: str
 
-    def post(self, path: str, body: dict, *, ip: str) -> Answer:
+    def post(self, path: str, body: dict[str, Any], *, ip: str) -> Answer:
         connection = HTTPConnection("127.0.0.1", self.port, timeout=60)
         try:
             return self._send(connection, path, body, ip)
         finally:
             connection.close()
 
-    def _send(self, connection: HTTPConnection, path: str, body: dict, ip: str) -> Answer:
+    def _send(self, connection: HTTPConnection, path: str, body: dict[str, Any], ip: str) -> Answer:
         connection.request(
             "POST",
             path,
@@ -88,11 +89,11 @@ class Workers:
             response.status, response.getheader("Retry-After"), json.loads(response.read())
         )
 
-    def post_together(self, requests: list[tuple[str, dict, str]]) -> list[Answer]:
+    def post_together(self, requests: list[tuple[str, dict[str, Any], str]]) -> list[Answer]:
         """Send all requests at the same moment, each on its own connection."""
         barrier = Barrier(len(requests))
 
-        def send(request: tuple[str, dict, str]) -> Answer:
+        def send(request: tuple[str, dict[str, Any], str]) -> Answer:
             path, body, ip = request
             connection = HTTPConnection("127.0.0.1", self.port, timeout=60)
             try:
@@ -109,7 +110,8 @@ class Workers:
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def _worker_pids(master: int) -> list[int]:
@@ -129,12 +131,14 @@ def _csrf(port: int) -> tuple[str, str]:
     connection.request("GET", "/auth/csrf/")
     response = connection.getresponse()
     token = json.loads(response.read())["csrf_token"]
-    cookie = response.getheader("Set-Cookie").split("csrftoken=", 1)[1].split(";", 1)[0]
+    set_cookie = response.getheader("Set-Cookie")
+    assert set_cookie is not None, "no CSRF cookie"
+    cookie = set_cookie.split("csrftoken=", 1)[1].split(";", 1)[0]
     connection.close()
     return cookie, token
 
 
-def _wait_until_live(port: int, process: subprocess.Popen) -> None:
+def _wait_until_live(port: int, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         assert process.poll() is None, "gunicorn exited"
@@ -206,7 +210,7 @@ def workers(request, tmp_path_factory):
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def tally(answers: list[Answer]) -> Counter:
+def tally(answers: list[Answer]) -> Counter[tuple[int, object]]:
     return Counter((answer.status, answer.body.get("code")) for answer in answers)
 
 

@@ -42,7 +42,7 @@ def test_login_starts_a_session_and_returns_the_user_and_a_fresh_csrf_token(clie
 
 
 def test_login_ignores_case_and_surrounding_spaces_in_the_email(client):
-    UserFactory(email="ann@example.com")
+    UserFactory.create(email="ann@example.com")
 
     response = login(client, "  ANN@Example.com ")
 
@@ -54,7 +54,7 @@ def test_login_ignores_case_and_surrounding_spaces_in_the_email(client):
     [("ann@example.com", "wrong-password-1"), ("nobody@example.com", PASSWORD)],
 )
 def test_login_answers_unknown_email_and_wrong_password_alike(client, email, password):
-    UserFactory(email="ann@example.com")
+    UserFactory.create(email="ann@example.com")
 
     response = login(client, email, password)
 
@@ -64,7 +64,7 @@ def test_login_answers_unknown_email_and_wrong_password_alike(client, email, pas
 
 
 def test_login_refuses_an_inactive_account_like_a_wrong_password(client):
-    UserFactory(email="ann@example.com", is_active=False)
+    UserFactory.create(email="ann@example.com", is_active=False)
 
     response = login(client, "ann@example.com")
 
@@ -109,7 +109,7 @@ def test_login_upgrades_a_pbkdf2_hash_to_argon2(client):
             "django.contrib.auth.hashers.PBKDF2PasswordHasher",
         ]
     ):
-        user = UserFactory()
+        user = UserFactory.create()
         User.objects.filter(pk=user.pk).update(
             password=make_password(PASSWORD, hasher="pbkdf2_sha256")
         )

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_complete_onboarding_makes_the_account_active(client):
-    user = UserFactory()
+    user = UserFactory.create()
     client.log_in(user.email)
 
     response = client.post("/auth/complete_onboarding/")
@@ -22,7 +22,7 @@ def test_complete_onboarding_makes_the_account_active(client):
 
 
 def test_complete_onboarding_lists_what_is_missing(client):
-    user = UserFactory(first_name="", last_name="  ")
+    user = UserFactory.create(first_name="", last_name="  ")
     client.log_in(user.email)
 
     response = client.post("/auth/complete_onboarding/")
@@ -38,7 +38,7 @@ def test_complete_onboarding_lists_what_is_missing(client):
 
 def test_mandatory_verification_keeps_unverified_users_onboarding(client, settings):
     settings.ACCOUNTS_EMAIL_VERIFICATION = "mandatory"
-    user = UserFactory()
+    user = UserFactory.create()
     client.log_in(user.email)  # an unverified user can still log in
 
     response = client.post("/auth/complete_onboarding/")
@@ -53,14 +53,14 @@ def test_mandatory_verification_keeps_unverified_users_onboarding(client, settin
 
 
 def test_optional_verification_lets_unverified_users_finish(client):
-    user = UserFactory(email_verified=False)
+    user = UserFactory.create(email_verified=False)
     client.log_in(user.email)
 
     assert client.post("/auth/complete_onboarding/").status_code == 200
 
 
 def test_complete_onboarding_again_on_an_active_user_is_a_200(client):
-    user = UserFactory(status=User.Status.ACTIVE, first_name="")
+    user = UserFactory.create(status=User.Status.ACTIVE, first_name="")
     client.log_in(user.email)
 
     response = client.post("/auth/complete_onboarding/")
@@ -71,7 +71,7 @@ def test_complete_onboarding_again_on_an_active_user_is_a_200(client):
 
 def test_complete_onboarding_needs_a_session_and_a_csrf_token(client):
     assert client.post("/auth/complete_onboarding/").status_code == 401
-    user = UserFactory()
+    user = UserFactory.create()
     client.log_in(user.email)
     client.credentials()
 

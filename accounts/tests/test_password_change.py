@@ -24,7 +24,7 @@ def _change(client, current=PASSWORD, new=NEW_PASSWORD):
 
 
 def test_change_password_ends_every_other_session_and_token_and_keeps_this_one(mailbox):
-    user = UserFactory()
+    user = UserFactory.create()
     this_browser, other_browser = BrowserClient(), BrowserClient()
     this_browser.log_in(user.email)
     other_browser.log_in(user.email)
@@ -54,7 +54,7 @@ def test_change_password_ends_every_other_session_and_token_and_keeps_this_one(m
 
 
 def test_a_wrong_current_password_is_a_400_and_changes_nothing(client, mailbox):
-    user = UserFactory()
+    user = UserFactory.create()
     client.log_in(user.email)
 
     response = _change(client, current="not-the-password")
@@ -69,7 +69,7 @@ def test_a_wrong_current_password_is_a_400_and_changes_nothing(client, mailbox):
 
 
 def test_a_weak_new_password_is_a_400_on_new_password(client):
-    user = UserFactory()
+    user = UserFactory.create()
     client.log_in(user.email)
 
     response = _change(client, new="12345678")
@@ -83,7 +83,7 @@ def test_a_weak_new_password_is_a_400_on_new_password(client):
 
 def test_change_password_needs_a_session_and_a_csrf_token(client):
     assert _change(client).status_code == 401
-    user = UserFactory()
+    user = UserFactory.create()
     client.log_in(user.email)
     client.credentials()
 
@@ -94,7 +94,7 @@ def test_change_password_needs_a_session_and_a_csrf_token(client):
 
 
 def test_change_password_with_a_bearer_token_starts_no_session():
-    user = UserFactory()
+    user = UserFactory.create()
     _token, secret = issue_token(user=user, name="cli")
     client = BrowserClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")

@@ -33,7 +33,7 @@ def _confirm(client, link, password=NEW_PASSWORD):
 
 
 def test_a_reset_link_sets_a_new_password_and_signs_out_everywhere(mailbox):
-    user = UserFactory()
+    user = UserFactory.create()
     signed_in = BrowserClient()
     signed_in.log_in(user.email)
     _, secret = issue_token(user=user, name="phone")
@@ -62,7 +62,7 @@ def test_a_reset_link_sets_a_new_password_and_signs_out_everywhere(mailbox):
 
 
 def test_the_reset_email_is_in_arabic_for_an_arabic_speaking_user(mailbox):
-    user = UserFactory(language="ar")
+    user = UserFactory.create(language="ar")
 
     response = BrowserClient().post(
         "/auth/reset_password/", {"email": user.email}, format="json", HTTP_ACCEPT_LANGUAGE="en"
@@ -97,7 +97,7 @@ def test_the_reset_email_is_in_arabic_for_an_arabic_speaking_user(mailbox):
 
 
 def test_an_unknown_email_gets_the_same_answer_and_no_email(client, mailbox):
-    user = UserFactory()
+    user = UserFactory.create()
 
     known = _request(client, user.email)
     unknown = _request(client, "nobody@example.com")
@@ -109,7 +109,7 @@ def test_an_unknown_email_gets_the_same_answer_and_no_email(client, mailbox):
 
 
 def test_a_used_link_is_refused(client, mailbox):
-    user = UserFactory()
+    user = UserFactory.create()
     _request(client, user.email)
     link = link_in(mailbox.deliver_one(user.email), "/reset-password")
     assert _confirm(client, link).status_code == 200
@@ -125,7 +125,7 @@ def test_a_used_link_is_refused(client, mailbox):
 
 
 def test_a_link_older_than_an_hour_is_refused(client):
-    user = UserFactory()
+    user = UserFactory.create()
     generator = keys.password_reset_tokens
     issued = generator._num_seconds(generator._now()) - 3601
     token = generator._make_token_with_timestamp(user, issued, generator.secret)
@@ -138,7 +138,7 @@ def test_a_link_older_than_an_hour_is_refused(client):
 
 
 def test_a_link_stops_working_once_the_password_changes(client, mailbox):
-    user = UserFactory()
+    user = UserFactory.create()
     _request(client, user.email)
     link = link_in(mailbox.deliver_one(user.email), "/reset-password")
     client.log_in(user.email)
@@ -156,7 +156,7 @@ def test_a_link_stops_working_once_the_password_changes(client, mailbox):
 
 
 def test_a_refused_weak_password_leaves_the_link_usable(client, mailbox):
-    user = UserFactory()
+    user = UserFactory.create()
     _request(client, user.email)
     link = link_in(mailbox.deliver_one(user.email), "/reset-password")
 
@@ -168,7 +168,7 @@ def test_a_refused_weak_password_leaves_the_link_usable(client, mailbox):
 
 
 def test_a_tampered_uid_or_token_is_refused(client):
-    user, other = UserFactory(), UserFactory()
+    user, other = UserFactory.create(), UserFactory.create()
     token = keys.make_reset_token(user)
     altered = token[:-1] + ("a" if token[-1] != "a" else "b")
 
@@ -182,7 +182,7 @@ def test_a_tampered_uid_or_token_is_refused(client):
 
 
 def test_reset_needs_no_session_or_csrf_token(mailbox):
-    user = UserFactory()
+    user = UserFactory.create()
     client = BrowserClient()  # no CSRF cookie, no header
 
     assert _request(client, user.email).status_code == 202

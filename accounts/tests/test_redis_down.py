@@ -21,7 +21,8 @@ LOCKED_OUT = {"detail": "Too many failed login attempts. Try again later.", "cod
 def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 @pytest.fixture

@@ -62,7 +62,7 @@ def test_registration_starts_no_session_and_needs_no_csrf_token(client):
 
 
 def test_registration_refuses_an_email_taken_in_another_case(client):
-    UserFactory(email="ann@example.com")
+    UserFactory.create(email="ann@example.com")
 
     response = register(client, email="ANN@example.com", password=PASSWORD)
 

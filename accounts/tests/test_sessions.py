@@ -42,8 +42,9 @@ def session_cache(request: pytest.FixtureRequest, settings) -> str | None:
         settings.ACCOUNTS_SESSION_CACHE = "sessions"
     else:
         settings.ACCOUNTS_SESSION_CACHE = "default"
-    caches[settings.ACCOUNTS_SESSION_CACHE].clear()
-    return settings.ACCOUNTS_SESSION_CACHE
+    alias: str = settings.ACCOUNTS_SESSION_CACHE
+    caches[alias].clear()
+    return alias
 
 
 def browser(user: User, agent: str = "Firefox") -> BrowserClient:
@@ -69,7 +70,7 @@ def age_session(session: UserSession, by: timedelta) -> None:
 def test_sessions_are_listed_with_the_current_one_marked(user: User, session_cache) -> None:
     phone = browser(user, agent="Phone")
     laptop = browser(user, agent="Laptop")
-    browser(UserFactory(), agent="Someone else")
+    browser(UserFactory.create(), agent="Someone else")
 
     response = laptop.get("/auth/sessions/")
 
@@ -125,7 +126,7 @@ def test_revoked_session_stops_working_at_its_next_request(user: User, session_c
 
 def test_another_users_session_id_is_answered_like_a_missing_one(user: User, session_cache) -> None:
     attacker = browser(user, agent="Attacker")
-    victim = browser(UserFactory(), agent="Victim")
+    victim = browser(UserFactory.create(), agent="Victim")
     victims_session = session_of(victim)
 
     theirs = attacker.delete(f"/auth/sessions/{victims_session.pk}/")
@@ -226,8 +227,9 @@ def cached_sessions(settings) -> str:
             "sessions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         }
         settings.ACCOUNTS_SESSION_CACHE = "sessions"
-    caches[settings.ACCOUNTS_SESSION_CACHE].clear()
-    return settings.ACCOUNTS_SESSION_CACHE
+    alias: str = settings.ACCOUNTS_SESSION_CACHE
+    caches[alias].clear()
+    return alias
 
 
 def test_a_request_racing_the_revocation_cannot_put_the_session_back(

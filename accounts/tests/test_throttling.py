@@ -197,7 +197,7 @@ def test_resends_count_per_email_not_per_session(user):
 
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
     other = BrowserClient()
-    other.log_in(UserFactory().email)
+    other.log_in(UserFactory.create().email)
     assert other.post("/auth/resend_verification/").status_code == HTTPStatus.ACCEPTED
 
 

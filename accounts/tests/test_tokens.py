@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from http import HTTPStatus
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -16,12 +17,13 @@ from accounts.tests.factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def create_token(email: str, password: str = PASSWORD, name: str = "cli") -> dict:
+def create_token(email: str, password: str = PASSWORD, name: str = "cli") -> dict[str, Any]:
     response = APIClient(enforce_csrf_checks=True).post(
         "/auth/tokens/", {"email": email, "password": password, "name": name}, format="json"
     )
     assert response.status_code == HTTPStatus.CREATED, response.content
-    return response.json()
+    body: dict[str, Any] = response.json()
+    return body
 
 
 def bearer(secret: str) -> APIClient:
@@ -180,7 +182,7 @@ def test_a_bad_bearer_token_is_not_rescued_by_a_session_cookie(logged_in, user: 
 def test_tokens_are_listed_without_their_secrets(user: User) -> None:
     first = create_token(user.email, name="first")
     second = create_token(user.email, name="second")
-    issue_token(user=UserFactory(), name="someone else's")
+    issue_token(user=UserFactory.create(), name="someone else's")
     expired = create_token(user.email, name="expired")
     AuthToken.objects.filter(pk=expired["id"]).update(expires=timezone.now())
     client = bearer(first["token"])
@@ -217,7 +219,7 @@ def test_revoked_token_stops_working(user: User) -> None:
 
 def test_another_users_token_id_is_answered_like_a_missing_one(user: User) -> None:
     attacker = bearer(create_token(user.email)["token"])
-    victim = UserFactory()
+    victim = UserFactory.create()
     victims_token, victims_secret = issue_token(user=victim, name="victim")
 
     theirs = attacker.delete(f"/auth/tokens/{victims_token.pk}/")
@@ -262,6 +264,7 @@ def test_last_use_is_written_at_most_once_per_interval(user: User) -> None:
 
     client.get("/auth/me/")
     first_use = token.get().last_used
+    assert first_use is not None
     client.get("/auth/me/")
     assert token.get().last_used == first_use  # a second request writes nothing
 
@@ -272,7 +275,9 @@ def test_last_use_is_written_at_most_once_per_interval(user: User) -> None:
 
     token.update(last_used=first_use - timedelta(minutes=6))
     client.get("/auth/me/")
-    assert token.get().last_used > first_use
+    last_used = token.get().last_used
+    assert last_used is not None
+    assert last_used > first_use
 
 
 def test_token_creation_and_revocation_are_recorded(user: User) -> None:

@@ -6,8 +6,9 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "test-" + "k" * 60)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
+from config.env import BASE_DIR
 from config.settings.base import *  # noqa: F403
-from config.settings.base import BASE_DIR, DATABASES, PASSWORD_HASHERS
+from config.settings.base import DATABASES, PASSWORD_HASHERS
 
 # Hashing cost is measured in the benchmark; tests that need the real hasher say so.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import io
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -24,6 +24,7 @@ from core.serializers import KnownFieldsMixin
 
 # The service's own apps: their ``errors`` and ``serializers`` modules are searched.
 APPS = ("core", "accounts")
+_T = TypeVar("_T")
 # Seconds used to render the throttling message in every Arabic plural form.
 THROTTLE_WAITS = (0, 1, 2, 5, 30, 100)
 
@@ -50,7 +51,7 @@ def _name(cls: type) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
-def _subclasses(cls: type) -> Iterator[type]:
+def _subclasses(cls: type[_T]) -> Iterator[type[_T]]:
     for sub in cls.__subclasses__():
         yield sub
         yield from _subclasses(sub)
@@ -58,15 +59,18 @@ def _subclasses(cls: type) -> Iterator[type]:
 
 def _exception_messages() -> Iterator[ErrorMessage]:
     _import_app_modules()
-    classes = [exceptions.APIException, *_subclasses(exceptions.APIException)]
+    classes: list[type[exceptions.APIException]] = [
+        exceptions.APIException,
+        *_subclasses(exceptions.APIException),
+    ]
     for cls in sorted({c for c in classes if _is_ours_or_drf(c)}, key=_name):
         if cls is exceptions.Throttled:
             continue  # core.errors answers it as core.exceptions.Throttled
         source = _name(cls)
         if issubclass(cls, exceptions.Throttled):
             for wait in THROTTLE_WAITS:
-                exc = cls(wait=wait)
-                yield source, str(exc.get_codes()), str(exc.detail)
+                throttled = cls(wait=wait)
+                yield source, str(throttled.get_codes()), str(throttled.detail)
         try:
             exc = cls()
         except TypeError:
@@ -87,7 +91,7 @@ def _flatten(source: str, detail: Any, codes: Any) -> Iterator[ErrorMessage]:
         yield source, str(codes), str(detail)
 
 
-def _input_serializer_classes() -> list[type[serializers.Serializer]]:
+def _input_serializer_classes() -> list[type[serializers.Serializer[Any]]]:
     """Every request body serializer: the house rule bases them all on KnownFieldsMixin."""
     found = []
     for module in _import_app_modules():
@@ -117,10 +121,10 @@ def _field_messages() -> Iterator[ErrorMessage]:
             for code, message in sorted(field.error_messages.items()):
                 yield f"{source}.{name}", code, str(message)
             for validator in field.validators:
-                message = getattr(validator, "message", None)
-                code = getattr(validator, "code", None)
-                if message is not None and code is not None:
-                    yield f"{source}.{name}", code, str(message)
+                validator_message = getattr(validator, "message", None)
+                validator_code = getattr(validator, "code", None)
+                if validator_message is not None and validator_code is not None:
+                    yield f"{source}.{name}", validator_code, str(validator_message)
 
 
 def _raised(source: str, call: Callable[[], Any]) -> Iterator[ErrorMessage]:
@@ -159,8 +163,8 @@ def _validator_messages() -> Iterator[ErrorMessage]:
             except DjangoValidationError as exc:
                 failures.append(exc)
         assert failures, f"no sample fails {source}"
-        for exc in failures:
-            for error in exc.error_list:
+        for failure in failures:
+            for error in failure.error_list:
                 yield source, str(error.code), str(error.message % (error.params or {}))
 
 

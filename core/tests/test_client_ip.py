@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import RequestFactory
 
@@ -13,7 +15,7 @@ SPOOFED = "198.51.100.66"
 
 
 def request_from(remote_addr: str, forwarded_for: str | None = None):
-    headers = {"REMOTE_ADDR": remote_addr}
+    headers: dict[str, Any] = {"REMOTE_ADDR": remote_addr}
     if forwarded_for is not None:
         headers["HTTP_X_FORWARDED_FOR"] = forwarded_for
     return RequestFactory().get("/", **headers)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.db import connection
@@ -20,7 +20,11 @@ pytestmark = pytest.mark.django_db
 LARGE_BODY = '{"first_name": "' + "x" * 70_000 + '"}'
 
 
-def _errors(client: BrowserClient, **headers: str) -> dict[str, tuple[int, dict]]:
+# What a failing request of each endpoint family answers: status and body.
+Answers = dict[str, tuple[int, dict[str, Any]]]
+
+
+def _errors(client: BrowserClient, **headers: Any) -> Answers:
     """Call one failing request of every endpoint family; return status and body of each."""
     answers = {
         "register": client.post(
@@ -39,7 +43,7 @@ def _errors(client: BrowserClient, **headers: str) -> dict[str, tuple[int, dict]
     return {name: (response.status_code, response.json()) for name, response in answers.items()}
 
 
-ENGLISH = {
+ENGLISH: Answers = {
     "register": (
         HTTPStatus.BAD_REQUEST,
         {
@@ -77,7 +81,7 @@ ENGLISH = {
     ),
 }
 
-ARABIC = {
+ARABIC: Answers = {
     "register": (
         HTTPStatus.BAD_REQUEST,
         {
@@ -135,7 +139,7 @@ def test_an_unsupported_accept_language_falls_back_to_english(client: BrowserCli
 
 
 def test_codes_are_the_same_in_every_language(client: BrowserClient) -> None:
-    def codes(answers: dict[str, tuple[int, dict]]) -> dict[str, object]:
+    def codes(answers: Answers) -> dict[str, object]:
         return {
             name: (status, body.get("code", body.get("codes")))
             for name, (status, body) in answers.items()
@@ -155,7 +159,7 @@ def test_the_response_names_its_language(client: BrowserClient) -> None:
 @pytest.fixture
 def arabic_client(client: BrowserClient) -> BrowserClient:
     """A browser signed in as a user whose stored language is Arabic, sending English."""
-    user = UserFactory(language="ar")
+    user = UserFactory.create(language="ar")
     client.log_in(user.email)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
@@ -218,7 +222,7 @@ def test_an_arabic_speaking_user_gets_arabic_field_errors(arabic_client: Browser
 
 
 def test_login_and_logout_messages_are_in_the_users_language(client: BrowserClient) -> None:
-    user = UserFactory(language="ar")
+    user = UserFactory.create(language="ar")
     client.fetch_csrf_token()
 
     login = client.post("/auth/login/", {"email": user.email, "password": PASSWORD}, format="json")
@@ -251,7 +255,7 @@ def test_an_english_speaking_user_gets_english_whatever_the_header(
 
 def test_the_users_language_costs_no_query(client: BrowserClient) -> None:
     def queries_of_a_refused_update(language: str) -> int:
-        client.log_in(UserFactory(language=language).email)
+        client.log_in(UserFactory.create(language=language).email)
         client.get("/auth/me/")  # the session's last_seen is written at most every 5 min
         with CaptureQueriesContext(connection) as queries:
             response = client.patch("/auth/update_profile/", {"currency": "XYZ"}, format="json")

@@ -11,6 +11,8 @@ from accounts.tests.factories import UserFactory
 from accounts.validators import active_currency_codes
 
 if TYPE_CHECKING:
+    from pytest_django import DjangoAssertNumQueries
+
     from conftest import BrowserClient
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +98,7 @@ def test_every_listed_language_is_accepted_by_the_profile(logged_in: BrowserClie
 
 
 def test_a_signed_in_users_language_names_the_reference_data(client: BrowserClient) -> None:
-    client.log_in(UserFactory(language="ar").email)
+    client.log_in(UserFactory.create(language="ar").email)
 
     response = client.get("/meta/languages/", HTTP_ACCEPT_LANGUAGE="en")
 
@@ -122,9 +124,9 @@ def test_reference_data_is_cacheable_and_revalidates(client: BrowserClient) -> N
 
 
 def test_reference_data_needs_no_query_for_an_anonymous_client(
-    client: BrowserClient, django_assert_num_queries: object
+    client: BrowserClient, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
-    with django_assert_num_queries(0):  # type: ignore[operator]
+    with django_assert_num_queries(0):
         client.get("/meta/currencies/")
         client.get("/meta/languages/")
 

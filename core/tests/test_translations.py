@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import cast
 
 import pytest
 from babel.messages.mofile import read_mo
@@ -33,8 +34,15 @@ def _catalog_path(language: str, suffix: str) -> Path:
     return settings.BASE_DIR / "locale" / language / "LC_MESSAGES" / f"django.{suffix}"
 
 
-def _tuple(value: str | tuple[str, ...] | list[str]) -> str | tuple[str, ...]:
+def _tuple(value: str | tuple[str, ...] | list[str] | None) -> str | tuple[str, ...]:
+    assert value is not None  # babel reads an untranslated message as ""
     return value if isinstance(value, str) else tuple(value)
+
+
+def _forms(value: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+    """A message's id or string as its forms: one, or one per plural."""
+    value = _tuple(value)
+    return value if isinstance(value, tuple) else (value,)
 
 
 def _messages_in(language: str | None) -> list[tuple[str, str, str]]:
@@ -103,8 +111,8 @@ def test_translations_keep_the_placeholders_of_their_message(language: str) -> N
     for message in catalog:
         if not message.id:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = _forms(message.id)
+        strings = _forms(message.string)
         expected = set(PLACEHOLDER.findall(ids[-1]))
         # Forms for exactly one number (Arabic's 0, 1 and 2) may spell the number out;
         # the last, general form must keep every placeholder.
@@ -134,6 +142,7 @@ def test_the_compiled_catalog_matches_its_source(language: str) -> None:
 def test_every_authentication_class_activates_the_users_language() -> None:
     assert [
         cls.__name__
-        for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES
+        # DRF's settings import the dotted paths: the stubs see the strings, code gets classes.
+        for cls in cast("list[type]", api_settings.DEFAULT_AUTHENTICATION_CLASSES)
         if not issubclass(cls, UserLanguageMixin)
     ] == []
