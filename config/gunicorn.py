@@ -5,6 +5,7 @@
 | `BIND`            | `127.0.0.1:$PORT`           | address(es) to listen on, comma-separated |
 | `PORT`            | `8000`                      | port when `BIND` is not set               |
 | `WEB_CONCURRENCY` | 2 x cores + 1, at most 8    | worker processes                          |
+| `GUNICORN_THREADS`| `4`                         | threads per worker                        |
 | `GUNICORN_TIMEOUT`| `30`                        | seconds before a stuck worker is killed   |
 
 The service listens on the loopback interface unless told otherwise: put it behind a
@@ -32,27 +33,28 @@ bind = [
     if address.strip()
 ]
 
-# Each worker holds a database connection (CONN_MAX_AGE) and up to 19 MiB for an
-# Argon2 hash in flight; beyond 8 per machine more processes only add context
+# Each worker thread holds a database connection (CONN_MAX_AGE) and up to 19 MiB for
+# an Argon2 hash in flight; beyond 8 processes per machine more processes only add context
 # switches and PostgreSQL connections. Scale out with more machines instead.
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * _cores() + 1, 8)))
 
-# Sync workers, one request at a time per process. Measured on the reference machine
-# (2 cores, 2 workers, see docs/benchmarks.md) against gthread with 4 threads, sync
-# served every endpoint at least as fast: the work is CPU-bound Python (DRF, JSON,
-# Argon2 at login) over a database that answers in well under a millisecond, so
-# threads only add GIL contention, and a login hashing a password would hold up the
-# reads sharing its process. Slow clients are the reverse proxy's job: it buffers
-# requests and responses, so a sync worker is never held by a slow network.
-worker_class = "sync"
+# Threaded workers (gthread). Measured on the reference machine (2 cores, 2 workers,
+# docs/benchmarks.md), gthread with 4 threads served `GET /auth/me/` at about 590
+# requests/s against 310-460 for sync workers, and every other row at least as fast:
+# it keeps connections alive, so a client or proxy does not pay a TCP handshake and an
+# accept per request as with sync workers, which close after each response; and a
+# thread waiting on the database or on Argon2 (which releases the GIL) lets another
+# request in the same process run. Four are enough to cover those waits: the rest of a
+# request is CPU-bound Python under the GIL, where more threads would only queue.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
 # A worker silent for this long is killed and replaced; no request of this service
 # (the slowest is a login at tens of milliseconds) comes near it.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # On SIGTERM (a deploy), workers finish the requests in hand for up to this long.
 graceful_timeout = 30
-# Keep-alive between the reverse proxy and gunicorn (ignored by sync workers, which
-# close after each response; kept for anyone switching to gthread).
+# Seconds an idle keep-alive connection (from the reverse proxy or a client) is kept.
 keepalive = 5
 
 # Logs go to stdout/stderr, for the process supervisor or container runtime to collect.
