@@ -169,7 +169,16 @@ class Server:
     def start(self) -> None:
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", *self.args],
+            # Several servers run at once: none of them takes the shared control socket.
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                "config/gunicorn.py",
+                "--no-control-socket",
+                *self.args,
+            ],
             cwd=ROOT,
             env=self.env,
             stdout=log,
