@@ -1,0 +1,1 @@
+"""The benchmark of the service under gunicorn: ``make bench`` (see docs/benchmarks.md)."""
