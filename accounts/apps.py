@@ -8,4 +8,6 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from accounts import checks, schema  # noqa: F401  (registers checks and schema parts)
+        # Registers the system checks, the schema extensions and the user-cache signals.
+        from accounts import checks, schema  # noqa: F401
+        from accounts.security import user_cache  # noqa: F401

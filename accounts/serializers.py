@@ -67,6 +67,9 @@ def check_password_strength(password: str, user: User) -> None:
         ) from exc
 
 
+_DATETIME = serializers.DateTimeField()
+
+
 class UserSerializer(StrictModelSerializer[User]):
     """Serializer for user registration and profile retrieval.
 
@@ -96,6 +99,25 @@ class UserSerializer(StrictModelSerializer[User]):
         # Uniqueness is decided by the database constraint inside the registration
         # flow, which also covers concurrent requests; a validator would only race it.
         extra_kwargs: dict[str, dict[str, Any]] = {"email": {"validators": []}}
+
+    def to_representation(self, instance: User) -> dict[str, Any]:
+        """The public shape, read straight from the user.
+
+        ``ModelSerializer`` builds its fields from the model each time a serializer is
+        made, which cost about a third of ``GET /auth/me/``; the output is the same (a
+        test compares the two).
+        """
+        return {
+            "id": instance.pk,
+            "email": instance.email,
+            "first_name": instance.first_name,
+            "last_name": instance.last_name,
+            "currency": instance.currency,
+            "status": instance.status,
+            "language": instance.language,
+            "email_verified": instance.email_verified,
+            "date_joined": _DATETIME.to_representation(instance.date_joined),
+        }
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         candidate = User(**{key: value for key, value in attrs.items() if key != "password"})

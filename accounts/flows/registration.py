@@ -31,9 +31,11 @@ def register_user(*, email: str, password: str, **profile: Any) -> User:
     email = normalize_email(email)
     if User.objects.filter(email=email).exists():
         raise EmailTaken()
+    # Hash before the transaction: on SQLite it holds the write lock from its start.
+    user = User.objects.build_user(email, password, **profile)
     try:
         with transaction.atomic():
-            user = User.objects.create_user(email, password, **profile)
+            user.save()
             queue_email("verify_email", user=user)
             return user
     except IntegrityError as exc:

@@ -161,14 +161,13 @@ class SessionStore(SessionBase):
             if record_key in found:
                 cached: SessionRecord = found[record_key]
                 return cached
-        row = (
-            self.model.objects.filter(key_hash=key_hash, expire_date__gt=timezone.now())
-            .values_list("id", "user_id", "session_data", "created", "last_seen", "expire_date")
-            .first()
-        )
-        if row is None:
+        # A slice, not ``first()``: the key is unique, so an ORDER BY would be wasted work.
+        rows = self.model.objects.filter(
+            key_hash=key_hash, expire_date__gt=timezone.now()
+        ).values_list("id", "user_id", "session_data", "created", "last_seen", "expire_date")[:1]
+        if not rows:
             return None
-        record = SessionRecord(*row)
+        record = SessionRecord(*rows[0])
         _cache_record(key_hash, record)
         return record
 

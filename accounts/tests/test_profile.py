@@ -5,6 +5,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -170,17 +171,48 @@ def test_profile_endpoints_answer_405_to_other_methods(logged_in):
     assert response.json() == {"detail": 'Method "POST" not allowed.', "code": "method_not_allowed"}
 
 
-def test_me_reads_the_session_from_the_cache_when_one_is_configured(
-    client, user, settings, django_assert_num_queries
-):
+@pytest.fixture
+def cached(settings):
+    """Sessions and users read through a shared cache, as when Redis is configured."""
     settings.CACHES = {
         **settings.CACHES,
         "sessions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
     settings.ACCOUNTS_SESSION_CACHE = "sessions"
-    client.log_in(user.email)
+    caches["sessions"].clear()
 
-    with django_assert_num_queries(1):
+
+def test_me_costs_no_query_when_sessions_and_users_are_cached(
+    client, user, cached, django_assert_num_queries
+):
+    client.log_in(user.email)
+    client.get("/auth/me/")  # the login stamped last_login, so this one reads the user
+
+    with django_assert_num_queries(0):
         response = client.get("/auth/me/")
 
     assert response.json()["id"] == user.pk
+
+
+def test_a_changed_user_is_read_again_at_once(client, user, cached):
+    client.log_in(user.email)
+    client.get("/auth/me/")
+
+    User.objects.filter(pk=user.pk).update(first_name="Mona")
+    assert client.get("/auth/me/").json()["first_name"] == "Mona"
+
+    user.refresh_from_db()
+    user.is_active = False
+    user.save()
+    assert client.get("/auth/me/").status_code == HTTPStatus.UNAUTHORIZED
+
+
+def test_the_public_shape_is_what_the_generic_serializer_would_render(user):
+    from rest_framework import serializers
+
+    from accounts.serializers import UserSerializer
+
+    generic = serializers.ModelSerializer.to_representation(UserSerializer(), user)
+
+    assert UserSerializer(user).data == dict(generic)
+    assert list(UserSerializer(user).data) == list(generic)

@@ -128,7 +128,7 @@ else:
 # --- Authentication and sessions ------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["accounts.security.user_cache.CachedUserBackend"]
 
 PASSWORD_HASHERS = [
     "accounts.security.hashers.Argon2idPasswordHasher",

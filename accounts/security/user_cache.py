@@ -1,0 +1,88 @@
+"""Signed-in users read from the shared cache, so an authenticated read needs no query.
+
+Used only where sessions are cached too (Redis configured): there the session costs no
+query, and reading the user from the cache as well leaves ``GET /auth/me/`` with none.
+Every save or delete of a user drops its entry (and again once the transaction
+commits, so a request that read the row just before cannot keep an old copy for
+longer than ``USER_CACHE_TTL``); ``QuerySet.update()`` on users does the same
+(``accounts.models.UserQuerySet``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.core.cache import BaseCache, caches
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from redis.exceptions import RedisError
+
+from accounts.app_settings import app_settings
+from accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+#: Seconds a cached user lives: the bound on how stale a copy racing a change can be.
+USER_CACHE_TTL = 60
+
+
+def _user_cache() -> BaseCache | None:
+    alias = app_settings.SESSION_CACHE
+    return caches[alias] if alias else None
+
+
+def _key(user_id: Any) -> str:
+    return f"user:{user_id}"
+
+
+def _delete(cache: BaseCache, keys: list[str]) -> None:
+    try:
+        cache.delete_many(keys)
+    except RedisError:
+        logger.error(
+            "user cache unavailable: a changed user stays cached up to %ss", USER_CACHE_TTL
+        )
+
+
+def user_cache_enabled() -> bool:
+    return _user_cache() is not None
+
+
+def forget_users(user_ids: list[int]) -> None:
+    """Drop the cached copies of users whose rows changed, now and after commit."""
+    cache = _user_cache()
+    if cache is not None and user_ids:
+        keys = [_key(user_id) for user_id in user_ids]
+        _delete(cache, keys)
+        transaction.on_commit(lambda: _delete(cache, keys))
+
+
+@receiver(post_save, sender=User, dispatch_uid="forget_saved_user")
+@receiver(post_delete, sender=User, dispatch_uid="forget_deleted_user")
+def _forget_changed_user(sender: type[User], instance: User, **kwargs: Any) -> None:
+    forget_users([instance.pk])
+
+
+class CachedUserBackend(ModelBackend):
+    """Django's model backend, reading the user of a session through the shared cache."""
+
+    def get_user(self, user_id: Any) -> User | None:
+        cache = _user_cache()
+        if cache is None:
+            return super().get_user(user_id)
+        try:
+            user: User | None = cache.get(_key(user_id))
+        except RedisError:
+            return super().get_user(user_id)
+        if user is None:
+            user = super().get_user(user_id)
+            if user is not None:
+                try:
+                    cache.set(_key(user_id), user, timeout=USER_CACHE_TTL)
+                except RedisError:
+                    logger.warning("user cache unavailable: not caching a user")
+            return user
+        return user if self.user_can_authenticate(user) else None
