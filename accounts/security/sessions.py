@@ -36,7 +36,7 @@ from redis.exceptions import RedisError
 from accounts.app_settings import app_settings
 
 if TYPE_CHECKING:
-    from accounts.models import UserSession
+    from accounts.models import User, UserSession
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +63,15 @@ class SessionRecord:
     created: datetime
     last_seen: datetime
     expire_date: datetime
+
+
+_RECORD_FIELDS = ("id", "user_id", "session_data", "created", "last_seen", "expire_date")
+
+
+def _user_fields() -> list[str]:
+    from accounts.models import User
+
+    return [field.attname for field in User._meta.concrete_fields]
 
 
 def _session_cache() -> BaseCache | None:
@@ -132,6 +141,8 @@ class SessionStore(SessionBase):
         self.user_agent = ""
         #: The row behind this session, once loaded or written.
         self.record: SessionRecord | None = None
+        #: The user read with the row from the database (not from the cache).
+        self.loaded_user: User | None = None
         self._needs_insert = False
 
     @classmethod
@@ -161,30 +172,51 @@ class SessionStore(SessionBase):
             if record_key in found:
                 cached: SessionRecord = found[record_key]
                 return cached
+        # The user comes in the same query (the backend takes it from ``offer_user``).
         # A slice, not ``first()``: the key is unique, so an ORDER BY would be wasted work.
+        user_fields = _user_fields()
         rows = self.model.objects.filter(
             key_hash=key_hash, expire_date__gt=timezone.now()
-        ).values_list("id", "user_id", "session_data", "created", "last_seen", "expire_date")[:1]
+        ).values_list(*_RECORD_FIELDS, *(f"user__{name}" for name in user_fields))[:1]
         if not rows:
             return None
-        record = SessionRecord(*rows[0])
+        values = rows[0]
+        record = SessionRecord(*values[: len(_RECORD_FIELDS)])
+        if record.user_id is not None:
+            self.loaded_user = self._user_model().from_db(
+                rows.db, user_fields, values[len(_RECORD_FIELDS) :]
+            )
         _cache_record(key_hash, record)
         return record
 
     def load(self) -> dict[str, Any]:
+        from accounts.security.user_cache import offer_user
+
+        self.loaded_user = None
         session_key = self.session_key
         record = self._read(session_key) if session_key else None
         now = timezone.now()
-        if not session_key or record is None or record.expire_date <= now:
-            self._session_key = None
-            return {}
-        if now - record.last_seen >= app_settings.SESSION_TOUCH_INTERVAL and not self._touch(
-            session_key, record, now
+        if (
+            not session_key
+            or record is None
+            or record.expire_date <= now
+            or (
+                now - record.last_seen >= app_settings.SESSION_TOUCH_INTERVAL
+                and not self._touch(session_key, record, now)
+            )
         ):
             self._session_key = None
+            offer_user(None)
             return {}
         self.record = record
+        offer_user(self.loaded_user)
         return self.decode(record.data)
+
+    @staticmethod
+    def _user_model() -> type[User]:
+        from accounts.models import User
+
+        return User
 
     def _touch(self, session_key: str, record: SessionRecord, now: datetime) -> bool:
         """Write ``last_seen``; ``False`` if the row is gone (the session was ended)."""

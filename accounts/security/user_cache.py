@@ -1,7 +1,13 @@
-"""Signed-in users read from the shared cache, so an authenticated read needs no query.
+"""Finding the signed-in user of a session without a query of its own.
 
-Used only where sessions are cached too (Redis configured): there the session costs no
-query, and reading the user from the cache as well leaves ``GET /auth/me/`` with none.
+Two ways, whichever the session engine's read allows:
+
+- the engine reads the session row joined to its user and *offers* that user to this
+  request (:func:`offer_user`); the backend takes it instead of querying again, so an
+  authenticated read on the database costs one query, not two;
+- where sessions are cached (Redis configured), the user is cached too: the session
+  costs no query, and reading the user from the cache leaves ``GET /auth/me/`` with none.
+
 Every save or delete of a user drops its entry (and again once the transaction
 commits, so a request that read the row just before cannot keep an old copy for
 longer than ``USER_CACHE_TTL``); ``QuerySet.update()`` on users does the same
@@ -11,6 +17,7 @@ longer than ``USER_CACHE_TTL``); ``QuerySet.update()`` on users does the same
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
@@ -27,6 +34,26 @@ logger = logging.getLogger(__name__)
 
 #: Seconds a cached user lives: the bound on how stale a copy racing a change can be.
 USER_CACHE_TTL = 60
+
+#: The user that this request's session read loaded with the session row, if any.
+_offered_user: ContextVar[User | None] = ContextVar("offered_user", default=None)
+
+
+def offer_user(user: User | None) -> None:
+    """Hand the user read with the session row to the backend, for this request only.
+
+    The session engine calls it on every load (``None`` when it read no user), so what
+    the backend takes always comes from the current request's own read.
+    """
+    _offered_user.set(user)
+
+
+def _take_offered_user(user_id: Any) -> User | None:
+    user = _offered_user.get()
+    _offered_user.set(None)
+    if user is not None and str(user.pk) == str(user_id):
+        return user
+    return None
 
 
 def _user_cache() -> BaseCache | None:
@@ -70,7 +97,12 @@ class CachedUserBackend(ModelBackend):
     """Django's model backend, reading the user of a session through the shared cache."""
 
     def get_user(self, user_id: Any) -> User | None:
+        offered = _take_offered_user(user_id)
         cache = _user_cache()
+        if offered is not None:
+            if cache is not None:
+                self._remember(cache, offered)
+            return offered if self.user_can_authenticate(offered) else None
         if cache is None:
             return super().get_user(user_id)
         try:
@@ -80,9 +112,13 @@ class CachedUserBackend(ModelBackend):
         if user is None:
             user = super().get_user(user_id)
             if user is not None:
-                try:
-                    cache.set(_key(user_id), user, timeout=USER_CACHE_TTL)
-                except RedisError:
-                    logger.warning("user cache unavailable: not caching a user")
+                self._remember(cache, user)
             return user
         return user if self.user_can_authenticate(user) else None
+
+    @staticmethod
+    def _remember(cache: BaseCache, user: User) -> None:
+        try:
+            cache.set(_key(user.pk), user, timeout=USER_CACHE_TTL)
+        except RedisError:
+            logger.warning("user cache unavailable: not caching a user")

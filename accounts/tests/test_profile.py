@@ -40,8 +40,9 @@ def test_me_without_credentials_is_unauthorized_json(client):
     assert response["WWW-Authenticate"]
 
 
-def test_me_costs_at_most_two_queries(logged_in, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):
+def test_me_costs_one_query(logged_in, django_assert_num_queries):
+    """The session row joined to its user (or, with Redis, the user alone)."""
+    with django_assert_num_queries(1):
         response = logged_in.get("/auth/me/")
 
     assert response.status_code == HTTPStatus.OK
@@ -77,11 +78,11 @@ def test_update_profile_writes_only_the_fields_that_changed(logged_in, user):
     assert len(updates) == 1
     assert '"currency"' in updates[0]
     assert '"first_name"' not in updates[0]
-    assert len(queries) <= 3
+    assert len(queries) == 2
 
 
-def test_update_profile_with_no_change_writes_nothing(logged_in, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):
+def test_update_profile_with_no_change_writes_nothing(logged_in, django_assert_num_queries):
+    with django_assert_num_queries(1):
         response = logged_in.patch("/auth/update_profile/", {"first_name": "Ann"}, format="json")
 
     assert response.status_code == HTTPStatus.OK

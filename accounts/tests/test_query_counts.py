@@ -23,12 +23,13 @@ def bearer_client(user: User) -> APIClient:
     return client
 
 
-def test_me_under_session_authentication_costs_at_most_two_queries(
+def test_me_under_session_authentication_costs_at_most_one_query(
     logged_in: BrowserClient, django_assert_max_num_queries
 ) -> None:
     logged_in.get("/auth/me/")
 
-    with django_assert_max_num_queries(2):  # session row (unless cached) and user
+    # The session row joined to its user; none at all when Redis caches both.
+    with django_assert_max_num_queries(1):
         response = logged_in.get("/auth/me/")
 
     assert response.status_code == HTTPStatus.OK

@@ -204,12 +204,12 @@ def test_last_seen_is_written_at_most_once_per_touch_interval(
 
     age_session(session, timedelta(minutes=4))
     seen = rows.get().last_seen
-    with django_assert_num_queries(2):  # the session row and the user; no write
+    with django_assert_num_queries(1):  # the session row joined to its user; no write
         client.get("/auth/me/")
     assert rows.get().last_seen == seen
 
     age_session(session, timedelta(minutes=2))
-    with django_assert_num_queries(3):  # the same, and one UPDATE of last_seen
+    with django_assert_num_queries(2):  # the same, and one UPDATE of last_seen
         client.get("/auth/me/")
     touched = rows.get()
     assert timezone.now() - touched.last_seen < timedelta(seconds=5)
@@ -260,3 +260,17 @@ def test_a_stale_cached_session_whose_row_is_gone_ends_at_its_next_touch(
     UserSession.objects.filter(pk=session.pk).delete()  # no revocation mark: Redis was away
 
     assert client.get("/auth/me/").status_code == HTTPStatus.UNAUTHORIZED
+
+
+def test_a_user_offered_by_the_session_read_serves_only_its_own_id(user: User) -> None:
+    from accounts.security.user_cache import CachedUserBackend, offer_user
+
+    other = UserFactory.create()
+    backend = CachedUserBackend()
+
+    offer_user(user)
+    assert backend.get_user(other.pk) == other
+
+    offer_user(user)
+    assert backend.get_user(user.pk) is user
+    assert backend.get_user(user.pk) is not user  # taken once: the next read is its own
