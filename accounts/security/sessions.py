@@ -19,6 +19,7 @@ entry is dropped once more after the revoking transaction commits.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase, UpdateError
 from django.core.cache import BaseCache, caches
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from redis.exceptions import RedisError
@@ -72,6 +74,20 @@ def _user_fields() -> list[str]:
     from accounts.models import User
 
     return [field.attname for field in User._meta.concrete_fields]
+
+
+@functools.cache
+def _session_with_user() -> QuerySet[UserSession, tuple[Any, ...]]:
+    """Return the query of a session's columns and its user's, joined.
+
+    Built once: resolving the joined columns costs more than running the query. Each
+    read filters a copy; this one is never evaluated.
+    """
+    from accounts.models import UserSession
+
+    return UserSession.objects.values_list(
+        *_RECORD_FIELDS, *(f"user__{name}" for name in _user_fields())
+    )
 
 
 def _session_cache() -> BaseCache | None:
@@ -175,9 +191,7 @@ class SessionStore(SessionBase):
         # The user comes in the same query (the backend takes it from ``offer_user``).
         # A slice, not ``first()``: the key is unique, so an ORDER BY would be wasted work.
         user_fields = _user_fields()
-        rows = self.model.objects.filter(
-            key_hash=key_hash, expire_date__gt=timezone.now()
-        ).values_list(*_RECORD_FIELDS, *(f"user__{name}" for name in user_fields))[:1]
+        rows = _session_with_user().filter(key_hash=key_hash, expire_date__gt=timezone.now())[:1]
         if not rows:
             return None
         values = rows[0]
