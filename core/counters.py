@@ -28,8 +28,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connections, router
 from django.db.models import F
+from django.utils.module_loading import import_string
 from redis import Redis
 from redis.exceptions import RedisError
 
@@ -176,7 +178,7 @@ _redis_counters: dict[str, RedisCounters] = {}
 def redis_counters() -> RedisCounters | None:
     """The Redis counters when the default cache is Redis, else ``None``."""
     config = settings.CACHES["default"]
-    if not config["BACKEND"].endswith("redis.RedisCache"):
+    if not issubclass(import_string(config["BACKEND"]), RedisCache):
         return None
     location = config["LOCATION"]
     if isinstance(location, (list, tuple)):

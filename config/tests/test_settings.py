@@ -87,7 +87,7 @@ def test_database_and_cache_come_from_the_environment():
         "django.db.backends.postgresql",
         "accounts_x",
         "600",
-        "django.core.cache.backends.redis.RedisCache",
+        "core.cache.RedisCache",
         "redis://127.0.0.1:6379/3",
     ], result.stderr
 
