@@ -127,6 +127,12 @@ class AuthViewSet(KnownMethodsMixin, mixins.CreateModelMixin, viewsets.GenericVi
     def get_permissions(self) -> Sequence[_SupportsHasPermission]:
         return [AllowAny()] if self._is_registration() else super().get_permissions()
 
+    def validated_input(self, request: Request) -> dict[str, Any]:
+        """Validate the body with the action's input serializer (its ``serializer_class``)."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
     def get_throttles(self) -> list[BaseThrottle]:
         return [RegistrationThrottle()] if self._is_registration() else super().get_throttles()
 
@@ -164,9 +170,8 @@ class AuthViewSet(KnownMethodsMixin, mixins.CreateModelMixin, viewsets.GenericVi
     )
     def login(self, request: Request) -> Response:
         """Authenticate by email and password and start a fresh session."""
-        credentials = LoginInput(data=request.data)
-        credentials.is_valid(raise_exception=True)
-        user = log_in_with_password(request=request._request, **credentials.validated_data)
+        credentials = self.validated_input(request)
+        user = log_in_with_password(request=request._request, **credentials)
         # The user is known from here on: the answer speaks their language.
         activate_user_language(request, user)
         return Response(
@@ -251,9 +256,8 @@ class AuthViewSet(KnownMethodsMixin, mixins.CreateModelMixin, viewsets.GenericVi
     )
     def verify_email(self, request: Request) -> Response:
         """Confirm the address with the key from the verification email."""
-        data = VerifyEmailInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = verify_email(request=request._request, **data.validated_data)
+        data = self.validated_input(request)
+        user = verify_email(request=request._request, **data)
         return Response(UserSerializer(user).data)
 
     @extend_schema(
@@ -283,9 +287,8 @@ class AuthViewSet(KnownMethodsMixin, mixins.CreateModelMixin, viewsets.GenericVi
     @action(detail=False, methods=["post"], serializer_class=ChangePasswordInput)
     def change_password(self, request: Request) -> Response:
         """Set a new password; every other session and every bearer token ends."""
-        data = ChangePasswordInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        change_password(request=request._request, user=_signed_in(request), **data.validated_data)
+        data = self.validated_input(request)
+        change_password(request=request._request, user=_signed_in(request), **data)
         return Response({"message": _("Your password was changed.")})
 
     @extend_schema(
@@ -304,9 +307,8 @@ class AuthViewSet(KnownMethodsMixin, mixins.CreateModelMixin, viewsets.GenericVi
     )
     def reset_password(self, request: Request) -> Response:
         """Email a reset link; the answer is the same whether or not the account exists."""
-        data = ResetPasswordInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        request_password_reset(**data.validated_data)
+        data = self.validated_input(request)
+        request_password_reset(**data)
         return Response(
             {"message": _("If an account uses this address, a reset link is on its way.")},
             status=status.HTTP_202_ACCEPTED,
@@ -327,9 +329,8 @@ class AuthViewSet(KnownMethodsMixin, mixins.CreateModelMixin, viewsets.GenericVi
     )
     def reset_password_confirm(self, request: Request) -> Response:
         """Set a new password with the emailed uid and token; every session ends."""
-        data = ResetPasswordConfirmInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        confirm_password_reset(request=request._request, **data.validated_data)
+        data = self.validated_input(request)
+        confirm_password_reset(request=request._request, **data)
         return Response({"message": _("Your password was reset. Sign in with the new one.")})
 
     @extend_schema(
@@ -346,9 +347,8 @@ class AuthViewSet(KnownMethodsMixin, mixins.CreateModelMixin, viewsets.GenericVi
     )
     def change_email(self, request: Request) -> Response:
         """Send a confirmation link to the new address; nothing changes until it is used."""
-        data = ChangeEmailInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        request_email_change(user=_signed_in(request), **data.validated_data)
+        data = self.validated_input(request)
+        request_email_change(user=_signed_in(request), **data)
         return Response(
             {"message": _("A confirmation link was sent to the new address.")},
             status=status.HTTP_202_ACCEPTED,
@@ -369,9 +369,8 @@ class AuthViewSet(KnownMethodsMixin, mixins.CreateModelMixin, viewsets.GenericVi
     )
     def confirm_email_change(self, request: Request) -> Response:
         """Move the account to the new address with the key sent there."""
-        data = ConfirmEmailChangeInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = confirm_email_change(request=request._request, **data.validated_data)
+        data = self.validated_input(request)
+        user = confirm_email_change(request=request._request, **data)
         return Response(UserSerializer(user).data)
 
     @extend_schema(
@@ -383,9 +382,8 @@ class AuthViewSet(KnownMethodsMixin, mixins.CreateModelMixin, viewsets.GenericVi
     @action(detail=False, methods=["post"], serializer_class=PasswordInput)
     def delete_account(self, request: Request) -> Response:
         """Delete the account and everything held about it."""
-        data = PasswordInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        delete_account(request=request._request, user=_signed_in(request), **data.validated_data)
+        data = self.validated_input(request)
+        delete_account(request=request._request, user=_signed_in(request), **data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
