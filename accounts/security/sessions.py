@@ -36,6 +36,7 @@ from django.utils.crypto import get_random_string
 from redis.exceptions import RedisError
 
 from accounts.app_settings import app_settings
+from accounts.security.user_cache import cached_user_key, offer_user
 
 if TYPE_CHECKING:
     from accounts.models import User, UserSession
@@ -43,12 +44,20 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _KEY_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
+#: Between a signed-in session's random part and its user's id (``<random>-<user id>``).
+_USER_HINT_SEPARATOR = "-"
 _CACHE_PREFIX = "session:"
 _REVOKED_PREFIX = "session-revoked:"
 #: Longest a cached record lives; a revocation mark lives twice as long, so it outlives
 #: any copy that a request racing the revocation could have cached.
 _CACHE_TTL = 300
 _REVOKED_TTL = 2 * _CACHE_TTL
+
+
+def _user_hint(session_key: str) -> int | None:
+    """The user id at the end of a signed-in session's key, if it has one."""
+    _random, separator, hint = session_key.rpartition(_USER_HINT_SEPARATOR)
+    return int(hint) if separator and hint.isdigit() and len(hint) < 19 else None
 
 
 def hash_session_key(session_key: str) -> str:
@@ -157,8 +166,10 @@ class SessionStore(SessionBase):
         self.user_agent = ""
         #: The row behind this session, once loaded or written.
         self.record: SessionRecord | None = None
-        #: The user read with the row from the database (not from the cache).
+        #: The user read with the row from the database.
         self.loaded_user: User | None = None
+        #: The user read with the cached record, from the shared cache.
+        self.cached_user: User | None = None
         self._needs_insert = False
 
     @classmethod
@@ -178,8 +189,12 @@ class SessionStore(SessionBase):
         cache = _session_cache()
         if cache is not None:
             record_key, revoked_key = _CACHE_PREFIX + key_hash, _REVOKED_PREFIX + key_hash
+            hinted_user_id = _user_hint(session_key)
+            keys = [record_key, revoked_key]
+            if hinted_user_id is not None:
+                keys.append(cached_user_key(hinted_user_id))
             try:
-                found = cache.get_many([record_key, revoked_key])
+                found = cache.get_many(keys)
             except RedisError:
                 logger.warning("session cache unavailable: reading the session table")
                 found = {}
@@ -187,6 +202,8 @@ class SessionStore(SessionBase):
                 return None
             if record_key in found:
                 cached: SessionRecord = found[record_key]
+                if hinted_user_id is not None and cached.user_id == hinted_user_id:
+                    self.cached_user = found.get(cached_user_key(hinted_user_id))
                 return cached
         # The user comes in the same query (the backend takes it from ``offer_user``).
         # A slice, not ``first()``: the key is unique, so an ORDER BY would be wasted work.
@@ -204,9 +221,7 @@ class SessionStore(SessionBase):
         return record
 
     def load(self) -> dict[str, Any]:
-        from accounts.security.user_cache import offer_user
-
-        self.loaded_user = None
+        self.loaded_user = self.cached_user = None
         session_key = self.session_key
         record = self._read(session_key) if session_key else None
         now = timezone.now()
@@ -223,7 +238,10 @@ class SessionStore(SessionBase):
             offer_user(None)
             return {}
         self.record = record
-        offer_user(self.loaded_user)
+        if self.loaded_user is not None:
+            offer_user(self.loaded_user, from_cache=False)
+        else:
+            offer_user(self.cached_user, from_cache=True)
         return self.decode(record.data)
 
     @staticmethod
@@ -252,7 +270,9 @@ class SessionStore(SessionBase):
     def create(self) -> None:
         """Choose a new key; the row is written once, when the request's session is saved.
 
-        The key has 165 random bits, so a collision is not checked for with a query.
+        The key has 165 random bits, so a collision is not checked for with a query. A
+        signed-in session's key ends with its user's id (see ``save``): not a secret, and
+        not trusted either, since the whole key is what must match the stored hash.
         """
         self._session_key = get_random_string(32, _KEY_CHARS)
         self._needs_insert = True
@@ -261,11 +281,15 @@ class SessionStore(SessionBase):
     def save(self, must_create: bool = False) -> None:
         if self.session_key is None:
             self.create()
-        session_key = cast("str", self.session_key)  # ``create`` has just set it if unset
         # Django's own private reader (``_session`` without the load); the stubs omit it.
         session = self._get_session(no_load=must_create or self._needs_insert)  # type: ignore[attr-defined]
         user_id = session.get(SESSION_KEY)
         user_id = int(user_id) if user_id is not None else None
+        if self._needs_insert and user_id is not None:
+            # The key is final only now that the user is known: it names the user, so
+            # that a cached read can fetch session and user in one round trip.
+            self._session_key = f"{self._session_key}{_USER_HINT_SEPARATOR}{user_id}"
+        session_key = cast("str", self.session_key)  # ``create`` has just set it if unset
         data = self.encode(session)
         now = timezone.now()
         key_hash = hash_session_key(session_key)

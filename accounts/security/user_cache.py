@@ -35,25 +35,28 @@ logger = logging.getLogger(__name__)
 #: Seconds a cached user lives: the bound on how stale a copy racing a change can be.
 USER_CACHE_TTL = 60
 
-#: The user that this request's session read loaded with the session row, if any.
-_offered_user: ContextVar[User | None] = ContextVar("offered_user", default=None)
+#: The user that this request's session read brought along, and whether from the cache.
+_offered_user: ContextVar[tuple[User | None, bool]] = ContextVar(
+    "offered_user", default=(None, False)
+)
 
 
-def offer_user(user: User | None) -> None:
-    """Hand the user read with the session row to the backend, for this request only.
+def offer_user(user: User | None, *, from_cache: bool = False) -> None:
+    """Hand the user read with the session to the backend, for this request only.
 
     The session engine calls it on every load (``None`` when it read no user), so what
-    the backend takes always comes from the current request's own read.
+    the backend takes always comes from the current request's own read: the session
+    row joined to its user, or the cached record fetched with the cached user.
     """
-    _offered_user.set(user)
+    _offered_user.set((user, from_cache))
 
 
-def _take_offered_user(user_id: Any) -> User | None:
-    user = _offered_user.get()
-    _offered_user.set(None)
+def _take_offered_user(user_id: Any) -> tuple[User | None, bool]:
+    user, from_cache = _offered_user.get()
+    _offered_user.set((None, False))
     if user is not None and str(user.pk) == str(user_id):
-        return user
-    return None
+        return user, from_cache
+    return None, False
 
 
 def _user_cache() -> BaseCache | None:
@@ -61,7 +64,8 @@ def _user_cache() -> BaseCache | None:
     return caches[alias] if alias else None
 
 
-def _key(user_id: Any) -> str:
+def cached_user_key(user_id: Any) -> str:
+    """The cache key of a signed-in user (also fetched by the session engine)."""
     return f"user:{user_id}"
 
 
@@ -82,7 +86,7 @@ def forget_users(user_ids: list[int]) -> None:
     """Drop the cached copies of users whose rows changed, now and after commit."""
     cache = _user_cache()
     if cache is not None and user_ids:
-        keys = [_key(user_id) for user_id in user_ids]
+        keys = [cached_user_key(user_id) for user_id in user_ids]
         _delete(cache, keys)
         transaction.on_commit(lambda: _delete(cache, keys))
 
@@ -97,16 +101,16 @@ class CachedUserBackend(ModelBackend):
     """Django's model backend, reading the user of a session through the shared cache."""
 
     def get_user(self, user_id: Any) -> User | None:
-        offered = _take_offered_user(user_id)
+        offered, from_cache = _take_offered_user(user_id)
         cache = _user_cache()
         if offered is not None:
-            if cache is not None:
+            if cache is not None and not from_cache:
                 self._remember(cache, offered)
             return offered if self.user_can_authenticate(offered) else None
         if cache is None:
             return super().get_user(user_id)
         try:
-            user: User | None = cache.get(_key(user_id))
+            user: User | None = cache.get(cached_user_key(user_id))
         except RedisError:
             return super().get_user(user_id)
         if user is None:
@@ -119,6 +123,6 @@ class CachedUserBackend(ModelBackend):
     @staticmethod
     def _remember(cache: BaseCache, user: User) -> None:
         try:
-            cache.set(_key(user.pk), user, timeout=USER_CACHE_TTL)
+            cache.set(cached_user_key(user.pk), user, timeout=USER_CACHE_TTL)
         except RedisError:
             logger.warning("user cache unavailable: not caching a user")

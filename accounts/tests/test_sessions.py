@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import SecurityEvent, User, UserSession
-from accounts.security.sessions import SessionRecord, uncache_session
+from accounts.security.sessions import SessionRecord, hash_session_key, uncache_session
 from accounts.security.tokens import issue_token
 from accounts.tests.factories import UserFactory
 from conftest import BrowserClient
@@ -274,3 +274,19 @@ def test_a_user_offered_by_the_session_read_serves_only_its_own_id(user: User) -
     offer_user(user)
     assert backend.get_user(user.pk) is user
     assert backend.get_user(user.pk) is not user  # taken once: the next read is its own
+
+
+def test_a_signed_in_sessions_key_names_its_user_and_the_name_is_not_trusted(
+    user: User, cached_sessions: str
+) -> None:
+    client = browser(user)
+    key = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    other = UserFactory.create()
+    client.get("/auth/me/")  # the user is cached now
+
+    assert key.endswith(f"-{user.pk}")
+    assert UserSession.objects.filter(key_hash=hash_session_key(key)).exists()
+    forged = BrowserClient()
+    forged.cookies[django_settings.SESSION_COOKIE_NAME] = key.rsplit("-", 1)[0] + f"-{other.pk}"
+    assert forged.get("/auth/me/").status_code == HTTPStatus.UNAUTHORIZED
+    assert client.get("/auth/me/").json()["id"] == user.pk
