@@ -59,6 +59,13 @@ def client() -> BrowserClient:
 
 
 @pytest.fixture
+def anonymous(client: BrowserClient) -> BrowserClient:
+    """A browser with a CSRF token and no session, as before a login."""
+    client.fetch_csrf_token()
+    return client
+
+
+@pytest.fixture
 def user(db: None) -> User:
     return UserFactory.create()
 

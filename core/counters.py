@@ -24,7 +24,9 @@ import math
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
@@ -206,6 +208,20 @@ def _redis_failed(backend: RedisCounters, exc: RedisError) -> None:
     )
 
 
+_T = TypeVar("_T")
+
+
+def _on_store(operation: Callable[[RedisCounters | DatabaseCounters], _T]) -> _T:
+    """Run ``operation`` on Redis when it answers, else on the database table."""
+    backend = _redis_available()
+    if backend is not None:
+        try:
+            return operation(backend)
+        except RedisError as exc:
+            _redis_failed(backend, exc)
+    return operation(database_counters)
+
+
 def hit(key: str, *, window: int) -> Hit:
     """Count one hit on ``key`` in a window of ``window`` seconds, atomically.
 
@@ -218,34 +234,14 @@ def hit(key: str, *, window: int) -> Hit:
         compare the number with their limit: because the increment comes first, 20
         simultaneous hits get the numbers 1 to 20, and exactly ``limit`` of them pass.
     """
-    backend = _redis_available()
-    if backend is not None:
-        try:
-            return backend.hit(key, window=window)
-        except RedisError as exc:
-            _redis_failed(backend, exc)
-    return database_counters.hit(key, window=window)
+    return _on_store(lambda store: store.hit(key, window=window))
 
 
 def release(key: str) -> None:
     """Give back one hit on ``key``, for an attempt that was counted but not made."""
-    backend = _redis_available()
-    if backend is not None:
-        try:
-            backend.release(key)
-            return
-        except RedisError as exc:
-            _redis_failed(backend, exc)
-    database_counters.release(key)
+    _on_store(lambda store: store.release(key))
 
 
 def reset(key: str) -> None:
     """Forget the count of ``key`` (e.g. after a successful login)."""
-    backend = _redis_available()
-    if backend is not None:
-        try:
-            backend.reset(key)
-            return
-        except RedisError as exc:
-            _redis_failed(backend, exc)
-    database_counters.reset(key)
+    _on_store(lambda store: store.reset(key))

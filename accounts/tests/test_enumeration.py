@@ -24,12 +24,6 @@ def log_in(client, email, password):
     return client.post("/auth/login/", {"email": email, "password": password}, format="json")
 
 
-@pytest.fixture
-def anonymous(client):
-    client.fetch_csrf_token()
-    return client
-
-
 @pytest.mark.django_db
 def test_unknown_email_is_answered_exactly_like_a_wrong_password(anonymous, user):
     inactive = UserFactory.create(is_active=False)

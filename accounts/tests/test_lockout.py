@@ -39,12 +39,6 @@ def expire_counter(key):
         Counter.objects.filter(key=key).update(expires_at=time.time() - 1)
 
 
-@pytest.fixture
-def anonymous(client):
-    client.fetch_csrf_token()
-    return client
-
-
 @pytest.mark.django_db
 def test_login_is_refused_after_five_failures(anonymous, user):
     fail(anonymous, user.email, 5)

@@ -30,12 +30,6 @@ def log_in(client, email, password="wrong-password", **headers):
     )
 
 
-@pytest.fixture
-def anonymous(client):
-    client.fetch_csrf_token()
-    return client
-
-
 @pytest.mark.django_db
 def test_an_address_gets_ten_failed_logins_a_minute(anonymous):
     for n in range(10):
