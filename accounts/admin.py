@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuthToken, SecurityEvent, User, UserSession
 from accounts.security.events import record_security_event
+from core.client import Client
+from core.exceptions import ServiceError
 
 # Django's admin and form classes are generic only in the stubs; subscripting them at
 # runtime would fail, so the typed bases exist for the type checker alone.
@@ -28,6 +32,24 @@ else:
     _ChangeFormBase = UserChangeForm
     _UserAdminBase = DjangoUserAdmin
     _UserSessionAdminBase = _AuthTokenAdminBase = _SecurityEventAdminBase = admin.ModelAdmin
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's sign-in, through the same gate as every other sign-in.
+
+    Django's form calls ``authenticate()``, which is ``accounts.backends.AccountBackend``:
+    the per-email lockout, the per-address limits and the events of the API login. A
+    refusal of the gate (too many failures) is shown on the form.
+    """
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except ServiceError as error:
+            raise ValidationError(str(error.message), code=error.code) from error
+
+
+admin.site.login_form = AdminLoginForm
 
 
 class UserCreationForm(_CreationFormBase):
@@ -116,9 +138,10 @@ class AuthTokenAdmin(_AuthTokenAdminBase):
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[AuthToken]) -> None:
         # The owner sees in their events that a token was revoked, whoever did it.
+        client = Client.of(request)
         for token in queryset.select_related("user"):
             record_security_event(
-                type=SecurityEvent.Type.TOKEN_REVOKED, user=token.user, request=request
+                type=SecurityEvent.Type.TOKEN_REVOKED, user=token.user, client=client
             )
         queryset.delete()
 

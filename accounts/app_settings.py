@@ -56,9 +56,9 @@ class AppSettings:
 
     @property
     def SESSION_CACHE(self) -> str | None:
-        """Cache alias that fronts the session table, or ``None`` to read the table.
+        """Cache alias that fronts the session and user tables, or ``None`` to read them.
 
-        Set when Redis is configured; on the database cache it would only add a query.
+        Set when Redis is configured; without Redis the tables are read directly.
         """
         alias = self._get("SESSION_CACHE", None)
         return str(alias) if alias else None
@@ -96,6 +96,16 @@ class AppSettings:
     def LOGIN_FAILURE_WINDOW(self) -> int:
         """Seconds from an email's first failed login until its count restarts (300)."""
         return int(self._get("LOGIN_FAILURE_WINDOW", 300))
+
+    @property
+    def RECHECK_FAILURE_LIMIT(self) -> int:
+        """Failed re-checks (password, codes) allowed per signed-in account in a window (5)."""
+        return int(self._get("RECHECK_FAILURE_LIMIT", 5))
+
+    @property
+    def RECHECK_FAILURE_WINDOW(self) -> int:
+        """Seconds from an account's first failed re-check until its count restarts (300)."""
+        return int(self._get("RECHECK_FAILURE_WINDOW", 300))
 
 
 app_settings = AppSettings()

@@ -8,6 +8,8 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Registers the system checks, the schema extensions and the user-cache signals.
+        # System checks, OpenAPI extensions, and the receivers that make every path
+        # (flows, admin, commands, cascades) forget cached copies, end what a new
+        # password ends and record sign-ins.
         from accounts import checks, schema  # noqa: F401
-        from accounts.security import user_cache  # noqa: F401
+        from accounts.security import cache, credentials, events  # noqa: F401

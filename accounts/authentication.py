@@ -10,8 +10,8 @@ from rest_framework.request import Request
 
 from accounts.models import AuthToken, User
 from accounts.security.tokens import find_token, touch_token
-from core.exceptions import CsrfFailed
-from core.language import UserLanguageMixin, activate_user_language
+from core.authentication import CsrfFailed, UserLanguageMixin
+from core.i18n import activate_user_language
 
 
 class InvalidToken(exceptions.AuthenticationFailed):
@@ -85,3 +85,11 @@ class SessionAuthentication(UserLanguageMixin, authentication.SessionAuthenticat
 def enforce_csrf(request: Request) -> None:
     """Check the CSRF token of a request that has no session yet (login)."""
     SessionAuthentication().enforce_csrf(request)
+
+
+def current_session_id(request: Request) -> int | None:
+    """The id of the session that authenticated ``request``; ``None`` for a bearer token."""
+    if not isinstance(request.successful_authenticator, SessionAuthentication):
+        return None
+    record = getattr(request._request.session, "record", None)
+    return record.id if record is not None else None

@@ -9,15 +9,22 @@ from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
-def check_shared_cache(app_configs: Any, **kwargs: Any) -> list[Warning]:
-    """Counters and revocations must be shared by every process of every server."""
-    backend = settings.CACHES["default"]["BACKEND"]
+def check_session_cache(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    """A cache in front of sessions and users must be shared by every process.
+
+    A per-process cache would keep serving a session or a user that another process
+    ended or changed. Without Redis no cache is used for them (the tables are read).
+    """
+    from accounts.app_settings import app_settings
+
+    alias = app_settings.SESSION_CACHE
+    backend = settings.CACHES.get(alias, {}).get("BACKEND", "") if alias else ""
     if backend.endswith(("locmem.LocMemCache", "dummy.DummyCache")):
         return [
             Warning(
-                "The default cache is per-process: rate limits and session revocation "
-                "would not be shared between workers.",
-                hint="Set REDIS_URL, or leave it unset for the database cache.",
+                f"ACCOUNTS_SESSION_CACHE names a per-process cache ({alias!r}): a session or "
+                "user ended or changed by one process would go on working in the others.",
+                hint="Point it at Redis (REDIS_URL), or leave it unset to read the tables.",
                 id="accounts.W001",
             )
         ]

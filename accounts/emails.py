@@ -1,95 +1,26 @@
-"""The messages the service sends: built from templates, queued when the transaction commits.
+"""Queueing the messages the service sends: flows call these, the worker sends.
 
-Flows call :func:`queue_email` (or :func:`queue_password_reset`); the request only
-writes a row in the task queue, after its own transaction has committed, so a rolled
-back change never sends mail. The worker (``accounts.tasks``) later loads the account
-and calls :func:`build_message`, which renders the templates
-``accounts/email/<kind>_subject.txt``, ``<kind>_body.txt`` and ``<kind>_body.html`` in
-the recipient's own language, not the language of the request that caused them.
-
-Links carry secrets made at render time (``accounts.security.keys``), so none is
-stored in the queue.
+A request only writes a row in the task queue, after its own transaction has committed,
+so a rolled back change never sends mail; ``accounts.tasks`` renders and sends.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-from urllib.parse import urlencode
-
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
 
+from accounts.messages import BUILDERS
 from accounts.models import User
-from accounts.security import keys
-from accounts.validators import supported_language_codes
-
-#: What a kind of message needs: its recipient and its template context, or ``None``
-#: when there is nothing to send any more (the address was verified meanwhile, say).
-Builder = Callable[[User, dict[str, str]], tuple[str, dict[str, Any]] | None]
-
-
-def frontend_link(path: str, **query: str) -> str:
-    """A link into the front end, which posts the values back to the API."""
-    return f"{settings.FRONTEND_URL}{path}?{urlencode(query)}"
-
-
-def _verify_email(user: User, data: dict[str, str]) -> tuple[str, dict[str, Any]] | None:
-    if user.email_verified:
-        return None
-    key = keys.make_verification_key(user)
-    return user.email, {"link": frontend_link("/verify-email", key=key)}
-
-
-def _password_reset(user: User, data: dict[str, str]) -> tuple[str, dict[str, Any]] | None:
-    link = frontend_link(
-        "/reset-password", uid=keys.make_reset_uid(user), token=keys.make_reset_token(user)
-    )
-    minutes = settings.PASSWORD_RESET_TIMEOUT // 60
-    return user.email, {"link": link, "minutes": minutes}
-
-
-def _email_change_confirm(user: User, data: dict[str, str]) -> tuple[str, dict[str, Any]] | None:
-    new_email = data["new_email"]
-    key = keys.make_email_change_key(user, new_email)
-    return new_email, {"link": frontend_link("/confirm-email", key=key), "new_email": new_email}
-
-
-def _email_change_requested(user: User, data: dict[str, str]) -> tuple[str, dict[str, Any]] | None:
-    return data["old_email"], {"new_email": data["new_email"]}
-
-
-def _email_changed(user: User, data: dict[str, str]) -> tuple[str, dict[str, Any]] | None:
-    return data["old_email"], {"new_email": data["new_email"]}
-
-
-def _password_changed(user: User, data: dict[str, str]) -> tuple[str, dict[str, Any]] | None:
-    return user.email, {"reset_link": f"{settings.FRONTEND_URL}/reset-password"}
-
-
-BUILDERS: dict[str, Builder] = {
-    "verify_email": _verify_email,
-    "password_reset": _password_reset,
-    "email_change_confirm": _email_change_confirm,
-    "email_change_requested": _email_change_requested,
-    "email_changed": _email_changed,
-    "password_changed": _password_changed,
-}
+from accounts.tasks import send_account_email, send_password_reset_email
 
 
 def queue_email(kind: str, *, user: User, **data: str) -> None:
     """Enqueue the message ``kind`` for ``user`` once the current transaction commits.
 
     Args:
-        kind: One of ``BUILDERS``.
+        kind: One of ``accounts.messages.BUILDERS``.
         user: Whose account it is about; the worker reloads it.
-        **data: Plain values the message needs (addresses), never secrets.
+        **data: Plain values the message needs (addresses, ids), never secrets.
     """
-    from accounts.tasks import send_account_email
-
     if kind not in BUILDERS:
         raise ValueError(f"Unknown email kind {kind!r}")
     user_id = user.pk
@@ -102,52 +33,4 @@ def queue_password_reset(email: str) -> None:
     The request does exactly this, one insert, whether or not the account exists, so
     its answer and its timing say nothing about the address.
     """
-    from accounts.tasks import send_password_reset_email
-
     transaction.on_commit(lambda: send_password_reset_email.enqueue(email=email))
-
-
-def message_language(user: User) -> str:
-    """The language to write to ``user`` in: theirs, if the service speaks it."""
-    if user.language in supported_language_codes():
-        return user.language
-    return settings.LANGUAGE_CODE
-
-
-def build_message(kind: str, *, user: User, data: dict[str, str]) -> EmailMultiAlternatives | None:
-    """Render the message ``kind`` for ``user``, or ``None`` if it no longer applies."""
-    built = BUILDERS[kind](user, data)
-    if built is None:
-        return None
-    recipient, context = built
-    return render_message(
-        kind, to=recipient, language=message_language(user), context={"user": user, **context}
-    )
-
-
-def render_message(
-    template: str, *, to: str, language: str, context: dict[str, Any]
-) -> EmailMultiAlternatives:
-    """Render subject, text and HTML parts of ``template`` in ``language``."""
-    prefix = f"accounts/email/{template}"
-    with translation.override(language):
-        context = {
-            **context,
-            "language_code": language,
-            "language_bidi": translation.get_language_bidi(),
-            "frontend_url": settings.FRONTEND_URL,
-        }
-        subject: str = render_to_string(f"{prefix}_subject.txt", context)
-        text = render_to_string(f"{prefix}_body.txt", context)
-        html = render_to_string(f"{prefix}_body.html", context)
-    # A header line cannot hold a line break; templates end with one.
-    subject = " ".join(subject.split())
-    message = EmailMultiAlternatives(
-        subject,
-        text,
-        settings.DEFAULT_FROM_EMAIL,
-        [to],
-        headers={"Auto-Submitted": "auto-generated", "Content-Language": language},
-    )
-    message.attach_alternative(html, "text/html")
-    return message

@@ -1,73 +1,75 @@
-"""The conditions that account flows refuse, each with its status, message and code."""
+"""The conditions that account flows refuse, each with its status, message and code.
+
+Plain exceptions (``core.exceptions.ServiceError``): flows raise them without knowing
+who asked; ``core.errors`` answers them as JSON and the account pages as form errors.
+"""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status
 
-from core.exceptions import ServiceError
+from core.exceptions import FieldErrors, RateLimited, ServiceError
 
 
 class InvalidCredentials(ServiceError):
     """Unknown email, wrong password or inactive account: one answer for all three."""
 
-    status_code = status.HTTP_401_UNAUTHORIZED
-    default_detail = _("Invalid credentials")
+    status_code = 401
+    default_message = _("Invalid credentials")
     default_code = "invalid_credentials"
     message_key = "message"
 
 
-class LockedOut(ServiceError, exceptions.Throttled):
+class LockedOut(ServiceError):
     """Too many failed logins for this email: refused unchecked until the window passes.
 
-    The answer is the same for registered and unknown emails. ``wait`` becomes the
-    ``Retry-After`` header (DRF's handler adds it for any exception with a ``wait``).
+    The answer is the same for registered and unknown emails.
     """
 
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_detail = _("Too many failed login attempts. Try again later.")
+    status_code = 429
+    default_message = _("Too many failed login attempts. Try again later.")
     default_code = "locked_out"
 
-    def __init__(self, wait: int) -> None:
-        # Throttled's own constructor would append "Expected available in N seconds".
-        super().__init__()
-        self.wait = wait
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(retry_after=retry_after)
 
 
-class CrossSiteRequest(exceptions.PermissionDenied):
-    default_detail = _("Cross-site requests cannot do this.")
-    default_code = "cross_site_request"
+class TooManyFailures(RateLimited):
+    """Too many failed password checks from this client address: refused unchecked."""
 
 
-class EmailTaken(exceptions.ValidationError):
-    def __init__(self, field: str = "email") -> None:
-        super().__init__({field: [_("A user with that email already exists.")]}, code="email_taken")
+class EmailTaken(ServiceError):
+    default_message = _("A user with that email already exists.")
+    default_code = "email_taken"
+    default_field = "email"
 
 
-class WrongPassword(exceptions.ValidationError):
+class WrongPassword(ServiceError):
     """The password given to confirm a sensitive change is not the account's."""
 
-    def __init__(self, field: str = "password") -> None:
-        super().__init__({field: [_("The password is not correct.")]}, code="wrong_password")
+    default_message = _("The password is not correct.")
+    default_code = "wrong_password"
+    default_field = "password"
 
 
-class InvalidLink(exceptions.ValidationError):
+class InvalidLink(ServiceError):
     """An emailed token or key that is forged, expired or already used."""
 
-    def __init__(self, field: str = "key") -> None:
-        super().__init__({field: [_("This link is invalid or has expired.")]}, code="invalid_link")
+    default_message = _("This link is invalid or has expired.")
+    default_code = "invalid_link"
+    default_field = "key"
 
 
-class SameEmail(exceptions.ValidationError):
-    def __init__(self) -> None:
-        super().__init__(
-            {"new_email": [_("This is already your email address.")]}, code="same_email"
-        )
+class SameEmail(ServiceError):
+    default_message = _("This is already your email address.")
+    default_code = "same_email"
+    default_field = "new_email"
 
 
-class OnboardingIncomplete(exceptions.ValidationError):
+class OnboardingIncomplete(FieldErrors):
     """Lists, one field error each, what the user still has to do before onboarding ends."""
 
+    default_code = "onboarding_incomplete"
     messages = {
         "first_name": _("Your first name is required to complete onboarding."),
         "last_name": _("Your last name is required to complete onboarding."),
@@ -75,6 +77,18 @@ class OnboardingIncomplete(exceptions.ValidationError):
     }
 
     def __init__(self, missing: list[str]) -> None:
-        super().__init__(
-            {field: [self.messages[field]] for field in missing}, code="onboarding_incomplete"
-        )
+        super().__init__({field: [(self.messages[field], self.default_code)] for field in missing})
+
+
+class ReauthenticationLocked(ServiceError):
+    """Too many wrong passwords or codes from a signed-in user: re-checks wait a while.
+
+    A stolen session or token must not become a way to guess the password.
+    """
+
+    status_code = 429
+    default_message = _("Too many wrong passwords or codes. Try again later.")
+    default_code = "reauthentication_locked"
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(retry_after=retry_after)

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from core.client import client_ip, user_agent
 
 if TYPE_CHECKING:
-    from accounts.security.sessions import SessionStore
+    from accounts.security.sessions.engine import SessionStore
 
 
 class SessionMiddleware(DjangoSessionMiddleware):
@@ -18,7 +18,7 @@ class SessionMiddleware(DjangoSessionMiddleware):
 
     def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)
-        # The SESSION_ENGINE is ``accounts.security.sessions``: the stubs know only SessionBase.
+        # SESSION_ENGINE is ``accounts.security.sessions.engine``; the stubs know SessionBase.
         session = cast("SessionStore", request.session)
         session.client_ip = client_ip(request)
         session.user_agent = user_agent(request)

@@ -12,6 +12,7 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import (
@@ -26,18 +27,20 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+#: Sent before ``User.objects.filter(...).update(...)`` writes, with the ``user_ids``
+#: and the ``fields`` it changes: saves and deletes send Django's signals, a bulk update
+#: sends none, and cached copies of users must be forgotten whichever way a row changes
+#: (``accounts.security.cache``).
+users_about_to_change = Signal()
+
+
 class UserQuerySet(models.QuerySet["User"]):
     def update(self, **kwargs: Any) -> int:
-        """Update the rows, and drop the cached copies of the users it changed.
-
-        Saves and deletes are covered by signals; a bulk update sends none.
-        """
-        from accounts.security.user_cache import forget_users, user_cache_enabled
-
-        changed = list(self.values_list("pk", flat=True)) if user_cache_enabled() else []
-        count = super().update(**kwargs)
-        forget_users(changed)
-        return count
+        """Update the rows, announcing first which users change (``users_about_to_change``)."""
+        if users_about_to_change.has_listeners(User):
+            user_ids = list(self.values_list("pk", flat=True))
+            users_about_to_change.send(sender=User, user_ids=user_ids, fields=list(kwargs))
+        return super().update(**kwargs)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -209,6 +212,26 @@ class UserSession(models.Model):
         return f"session {self.pk} of user {self.user_id}"
 
 
+class PendingEmailChange(models.Model):
+    """An email change that waits for its confirmation link to be followed.
+
+    The emailed key names this row; using the key deletes the row, so a key works once,
+    and a newer request, a password change or a reset deletes it too (the key of an
+    earlier request never works again, even if the address changes back).
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="pending_email_change")
+    new_email = models.EmailField(max_length=254)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pending email change")
+        verbose_name_plural = _("pending email changes")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.new_email}"
+
+
 class AuthToken(models.Model):
     """A bearer token of a non-browser client.
 
@@ -217,7 +240,7 @@ class AuthToken(models.Model):
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="auth_tokens")
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, validators=[validate_no_control_characters])
     prefix = models.CharField(max_length=12, db_index=True)
     digest = models.CharField(max_length=64, unique=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -250,7 +273,13 @@ class SecurityEvent(models.Model):
         PASSWORD_RESET = "password_reset", _("Password reset")
         EMAIL_VERIFIED = "email_verified", _("Email verified")
         EMAIL_CHANGED = "email_changed", _("Email changed")
-        ACCOUNT_DELETED = "account_deleted", _("Account deleted")
+        REAUTHENTICATION_FAILED = "reauthentication_failed", _("Failed password confirmation")
+        MFA_ENABLED = "mfa_enabled", _("Second factor added")
+        MFA_DISABLED = "mfa_disabled", _("Second factor removed")
+        MFA_FAILED = "mfa_failed", _("Failed second factor")
+        RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated", _("New recovery codes")
+        PASSKEY_ADDED = "passkey_added", _("Passkey added")
+        PASSKEY_REMOVED = "passkey_removed", _("Passkey removed")
 
     user = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.CASCADE, related_name="security_events"

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from accounts.authentication import enforce_csrf
-from accounts.errors import CrossSiteRequest
+
+
+class CrossSiteRequest(exceptions.PermissionDenied):
+    default_detail = _("Cross-site requests cannot do this.")
+    default_code = "cross_site_request"
 
 
 class CsrfTokenRequired(BasePermission):
@@ -24,13 +31,26 @@ class CsrfTokenRequired(BasePermission):
 
 
 class NotCrossSite(BasePermission):
-    """Refuse requests that the browser marks as coming from another site.
+    """Refuse what another site, or a sibling subdomain, makes the browser send.
 
-    ``GET /auth/logout/`` needs no CSRF token, so without this a link or an image on any
-    site could sign the user out.
+    ``GET /auth/logout/`` needs no CSRF token (the seed's), so an image or a script tag
+    elsewhere could sign the user out. Browsers say where a request comes from in
+    ``Sec-Fetch-Site``: ``cross-site`` is refused; ``same-site`` (a sibling subdomain,
+    which the cookie's ``SameSite=Lax`` does not stop) only as a CORS request from one
+    of the trusted front-end origins, whose ``fetch`` sends its ``Origin``. The
+    service's own pages (``same-origin``), a typed address (``none``) and clients that
+    send no such header (not a browser) are not affected.
     """
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        site = request.headers.get("Sec-Fetch-Site")
+        if site == "cross-site" or (
+            site == "same-site" and request.headers.get("Origin") not in trusted_origins()
+        ):
             raise CrossSiteRequest()
         return True
+
+
+def trusted_origins() -> set[str]:
+    """The front-end origins allowed to call with credentials (``CORS_ALLOWED_ORIGINS``)."""
+    return set(settings.CORS_ALLOWED_ORIGINS)

@@ -13,43 +13,47 @@ from accounts.models import AuthToken, SecurityEvent, User, UserSession
 
 @dataclass(frozen=True)
 class SessionListing:
-    """One row of ``GET /auth/sessions/``; ``current`` marks the caller's own session."""
+    """One of the user's sessions; ``current`` marks the caller's own."""
 
     id: int
     created: datetime
     last_seen: datetime
+    expires: datetime
     ip: str | None
     user_agent: str
     current: bool
 
 
-def list_sessions(*, user: User, current_session_id: int | None = None) -> list[SessionListing]:
-    """Return the user's live sessions, most recently used first.
+def list_sessions(
+    *, user: User, current_session_id: int | None = None, include_expired: bool = False
+) -> list[SessionListing]:
+    """Return the user's sessions, most recently used first.
 
     Args:
         user: Whose sessions.
         current_session_id: The id of the session the request came with, if any.
-
-    Returns:
-        The sessions that still sign someone in (expired rows are left out).
+        include_expired: Also the rows that no longer sign anyone in (for the export).
     """
-    rows = (
-        UserSession.objects.filter(user=user, expire_date__gt=timezone.now())
-        .order_by("-last_seen", "-id")
-        .values_list("id", "created", "last_seen", "ip", "user_agent")
+    sessions = UserSession.objects.filter(user=user)
+    if not include_expired:
+        sessions = sessions.filter(expire_date__gt=timezone.now())
+    rows = sessions.order_by("-last_seen", "-id").values_list(
+        "id", "created", "last_seen", "expire_date", "ip", "user_agent"
     )
     return [SessionListing(*row, current=row[0] == current_session_id) for row in rows]
 
 
-def list_tokens(*, user: User) -> QuerySet[AuthToken]:
-    """Return the user's live bearer tokens, newest first (never their secrets: none is kept).
+def list_tokens(*, user: User, include_expired: bool = False) -> QuerySet[AuthToken]:
+    """Return the user's bearer tokens, newest first (never their secrets: none is kept).
 
-    Expired tokens are left out: they authenticate nobody and the user cannot revive them.
+    Expired tokens are left out unless asked for: they authenticate nobody and the user
+    cannot revive them.
     """
-    return (
-        AuthToken.objects.filter(user=user, expires__gt=timezone.now())
-        .order_by("-created", "-id")
-        .only("id", "name", "prefix", "created", "expires", "last_used")
+    tokens = AuthToken.objects.filter(user=user)
+    if not include_expired:
+        tokens = tokens.filter(expires__gt=timezone.now())
+    return tokens.order_by("-created", "-id").only(
+        "id", "name", "prefix", "created", "expires", "last_used"
     )
 
 

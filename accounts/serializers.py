@@ -2,6 +2,7 @@
 
 ``UserSerializer`` is the one public shape of a user (and registration's input);
 ``UserUpdateSerializer`` is the profile update; each other action has its own input.
+Serializers check the shape of a request; the rules live in the flows the views call.
 """
 
 from __future__ import annotations
@@ -9,14 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from accounts.flows.profile import update_profile
-from accounts.flows.registration import register_user
+from accounts import representation
 from accounts.models import SecurityEvent, User
-from accounts.validators import validate_currency, validate_language
+from accounts.validators import (
+    validate_currency,
+    validate_language,
+    validate_no_control_characters,
+)
 from core.serializers import (
     InputSerializer,
     StrictCharField,
@@ -57,19 +59,6 @@ class PasswordField(StrictCharField):
         super().__init__(**kwargs)
 
 
-def check_password_strength(password: str, user: User) -> None:
-    """Run Django's password validators, reporting failures on the ``password`` field."""
-    try:
-        password_validation.validate_password(password, user)
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(
-            {"password": serializers.as_serializer_error(exc)["non_field_errors"]}
-        ) from exc
-
-
-_DATETIME = serializers.DateTimeField()
-
-
 class UserSerializer(StrictModelSerializer[User]):
     """Serializer for user registration and profile retrieval.
 
@@ -101,39 +90,13 @@ class UserSerializer(StrictModelSerializer[User]):
         extra_kwargs: dict[str, dict[str, Any]] = {"email": {"validators": []}}
 
     def to_representation(self, instance: User) -> dict[str, Any]:
-        """The public shape, read straight from the user.
+        """The public shape (``accounts.representation.public_user``), read straight from the user.
 
         ``ModelSerializer`` builds its fields from the model each time a serializer is
         made, which cost about a third of ``GET /auth/me/``; the output is the same (a
         test compares the two).
         """
-        return {
-            "id": instance.pk,
-            "email": instance.email,
-            "first_name": instance.first_name,
-            "last_name": instance.last_name,
-            "currency": instance.currency,
-            "status": instance.status,
-            "language": instance.language,
-            "email_verified": instance.email_verified,
-            "date_joined": _DATETIME.to_representation(instance.date_joined),
-        }
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        candidate = User(**{key: value for key, value in attrs.items() if key != "password"})
-        check_password_strength(attrs["password"], candidate)
-        return attrs
-
-    def create(self, validated_data: dict[str, Any]) -> User:
-        """Create a new user through the registration flow (which hashes the password).
-
-        Args:
-            validated_data: The data validated by the serializer.
-
-        Returns:
-            The newly created user instance.
-        """
-        return register_user(**validated_data)
+        return representation.public_user(instance)
 
 
 class UserUpdateSerializer(StrictModelSerializer[User]):
@@ -149,9 +112,6 @@ class UserUpdateSerializer(StrictModelSerializer[User]):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "currency", "language"]
-
-    def update(self, instance: User, validated_data: dict[str, Any]) -> User:
-        return update_profile(user=instance, **validated_data)
 
 
 class LoginInput(InputSerializer):
@@ -175,7 +135,7 @@ class LoginOutput(MessageSerializer):
 class TokenCreateInput(InputSerializer):
     email = StrictCharField(max_length=254)
     password = PasswordField()
-    name = StrictCharField(max_length=100)
+    name = StrictCharField(max_length=100, validators=[validate_no_control_characters])
 
 
 class TokenCreatedSerializer(serializers.Serializer[Any]):

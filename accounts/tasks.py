@@ -19,7 +19,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from accounts.app_settings import app_settings
-from accounts.emails import build_message
+from accounts.messages import build_message
 from accounts.models import User, normalize_email
 
 logger = logging.getLogger(__name__)

@@ -1,3 +1,5 @@
+"""The accounts API: one router, one viewset per resource (``accounts.views``)."""
+
 from rest_framework.routers import SimpleRouter
 
 from accounts.views import AuthViewSet, SecurityEventViewSet, SessionViewSet, TokenViewSet

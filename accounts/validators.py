@@ -4,35 +4,22 @@ from __future__ import annotations
 
 import unicodedata
 
-import pycountry
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
-from core.language import supported_languages
-
-
-def active_currency_codes() -> frozenset[str]:
-    """Return every active ISO 4217 alphabetic code, from the maintained iso-codes data."""
-    return _CURRENCY_CODES
-
-
-_CURRENCY_CODES = frozenset(currency.alpha_3 for currency in pycountry.currencies)
+from core.i18n import supported_languages
+from core.reference import currency_codes
 
 
 def validate_currency(value: str) -> None:
     """Accept an active ISO 4217 code (the caller upper-cases it first)."""
-    if value not in _CURRENCY_CODES:
+    if value not in currency_codes():
         raise ValidationError(
             _("%(value)s is not a supported currency code."),
             code="invalid_currency",
             params={"value": value},
         )
-
-
-def supported_language_codes() -> list[str]:
-    """Return the interface languages, as ``settings.LANGUAGES`` lists them."""
-    return supported_languages()
 
 
 def validate_language(value: str) -> None:

@@ -1,46 +1,29 @@
-"""Django's Redis cache backend, keeping one Redis client per connection pool.
+"""The shared cache server, when one is configured: its client and the errors it raises.
 
-Django's client builds a new ``redis.Redis`` object around its pool for every cache
-operation; that constructor was the largest single cost of an authenticated read
-served from Redis. A ``redis.Redis`` over a pool is safe to share between threads.
+The cache is django-redis (``CACHES`` in settings), which keeps one Redis client per
+server for the life of the process; the counters use that same client
+(``get_redis_connection``), so a process holds one connection pool.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from django.conf import settings
+from django_redis import get_redis_connection
+from django_redis.exceptions import ConnectionInterrupted
+from redis import Redis
+from redis.exceptions import RedisError
 
-from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
-from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
-
-
-class RedisCacheClient(DjangoRedisCacheClient):
-    # Django's own attributes, which the type stubs leave out.
-    _pools: dict[int, Any]
-    _pool_class: Any
-    _pool_options: dict[str, Any]
-    _servers: list[str]
-    _client: Any
-    _get_connection_pool_index: Callable[[bool], int]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._clients: dict[int, Any] = {}
-
-    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
-        if client is None:
-            if index not in self._pools:
-                # As Django's ``_get_connection_pool``, for the index chosen above.
-                self._pools[index] = self._pool_class.from_url(
-                    self._servers[index], **self._pool_options
-                )
-            client = self._clients[index] = self._client(connection_pool=self._pools[index])
-        return client
+#: What a call to the cache server raises when the server is unreachable, too slow or
+#: refusing writes (``maxmemory``): callers fall back, or refuse with 503.
+CACHE_ERRORS: tuple[type[Exception], ...] = (RedisError, ConnectionInterrupted)
 
 
-class RedisCache(DjangoRedisCache):
-    def __init__(self, server: str, params: dict[str, Any]) -> None:
-        super().__init__(server, params)
-        self._class = RedisCacheClient
+def redis_configured() -> bool:
+    """Whether the default cache is a Redis server (``REDIS_URL``)."""
+    return bool(settings.REDIS_URL)
+
+
+def redis_client() -> Redis:
+    """The raw Redis client of the default cache, for atomic scripts (counters)."""
+    client: Redis = get_redis_connection("default")
+    return client

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -27,3 +29,23 @@ def user_agent(request: HttpRequest) -> str:
     """Return the client's ``User-Agent``, cut to what is worth storing."""
     agent: str = request.META.get("HTTP_USER_AGENT", "")
     return agent[:512]
+
+
+@dataclass(frozen=True)
+class Client:
+    """Where a change comes from, as flows record it: address and user agent.
+
+    Flows take this plain value instead of a request, so that the admin, a command or a
+    task can run them too (with :data:`NO_CLIENT`).
+    """
+
+    ip: str | None
+    user_agent: str
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> Client:
+        return cls(ip=client_ip(request) or None, user_agent=user_agent(request))
+
+
+#: A change made outside any request (a management command, a task).
+NO_CLIENT = Client(ip=None, user_agent="")

@@ -22,21 +22,16 @@ from __future__ import annotations
 import logging
 import math
 import re
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.conf import settings
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 from django.db import connections, router
 from django.db.models import F
-from django.utils.module_loading import import_string
-from redis import Redis
-from redis.exceptions import RedisError
 
+from core.cache import CACHE_ERRORS, redis_client, redis_configured
 from core.models import Counter
 
 logger = logging.getLogger(__name__)
@@ -106,9 +101,6 @@ class DatabaseCounters:
         with connection.cursor() as cursor:
             cursor.execute(_HIT_SQL, [key, now + window, now, now])
             count, expires_at = cursor.fetchone()
-        if secrets.randbelow(1000) == 0:
-            # Rows of keys never hit again (one-off addresses) would pile up otherwise.
-            Counter.objects.filter(expires_at__lt=now).delete()
         return Hit(count=count, retry_after=_seconds(expires_at - now))
 
     def release(self, key: str) -> None:
@@ -141,16 +133,14 @@ return 0
 
 
 class RedisCounters:
-    """Counters in the Redis server behind the default cache, with its key prefix."""
+    """Counters in the Redis server behind the default cache, with its key prefix.
 
-    def __init__(self, location: str) -> None:
-        self.client = Redis.from_url(
-            location,
-            # Quick, or an unreachable server would hold every login (redis-py waits
-            # forever by default).
-            socket_connect_timeout=settings.REDIS_SOCKET_TIMEOUT,
-            socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
-        )
+    They use the cache's own client, and so its connection pool and its timeouts (an
+    unreachable server must not hold every login).
+    """
+
+    def __init__(self) -> None:
+        self.client = redis_client()
         self._hit = self.client.register_script(_HIT_SCRIPT)
         self._release = self.client.register_script(_RELEASE_SCRIPT)
         #: ``time.monotonic()`` before which this process does not try Redis again.
@@ -179,17 +169,22 @@ _redis_counters: dict[str, RedisCounters] = {}
 
 def redis_counters() -> RedisCounters | None:
     """The Redis counters when the default cache is Redis, else ``None``."""
-    config = settings.CACHES["default"]
-    if not issubclass(import_string(config["BACKEND"]), RedisCache):
+    if not redis_configured():
         return None
-    location = config["LOCATION"]
-    if isinstance(location, (list, tuple)):
-        location = location[0]
-    # Django lets LOCATION list servers comma-separated; the first one takes writes.
-    location = str(location).split(",")[0]
-    if location not in _redis_counters:
-        _redis_counters[location] = RedisCounters(location)
-    return _redis_counters[location]
+    if "default" not in _redis_counters:
+        _redis_counters["default"] = RedisCounters()
+    return _redis_counters["default"]
+
+
+def prune(*, now: float | None = None) -> int:
+    """Delete the table's counters whose window has ended; returns how many.
+
+    Rows of keys never hit again (one-off addresses) would pile up otherwise; an
+    expired row is restarted in place by its next hit, so pruning changes no count.
+    ``manage.py prune_counters`` runs it (daily is plenty).
+    """
+    deleted, _by_model = Counter.objects.filter(expires_at__lt=now or time.time()).delete()
+    return deleted
 
 
 def _redis_available() -> RedisCounters | None:
@@ -199,7 +194,7 @@ def _redis_available() -> RedisCounters | None:
     return backend
 
 
-def _redis_failed(backend: RedisCounters, exc: RedisError) -> None:
+def _redis_failed(backend: RedisCounters, exc: Exception) -> None:
     backend.down_until = time.monotonic() + REDIS_RETRY_INTERVAL
     logger.warning(
         "Redis does not answer (%s); counting in the database for %.0f s",
@@ -217,7 +212,7 @@ def _on_store(operation: Callable[[RedisCounters | DatabaseCounters], _T]) -> _T
     if backend is not None:
         try:
             return operation(backend)
-        except RedisError as exc:
+        except CACHE_ERRORS as exc:
             _redis_failed(backend, exc)
     return operation(database_counters)
 

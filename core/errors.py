@@ -3,15 +3,22 @@
 Field errors keep Django REST framework's layout, ``{"field": ["message"]}``, with the
 codes beside them under ``codes`` in the same layout; every other error is
 ``{"detail": "message", "code": "code"}``. A few errors inherited from the seed API use
-``message`` in place of ``detail`` (see ``ServiceError.message_key``).
+``message`` in place of ``detail`` (``ServiceError.message_key``).
+
+The service's own refusals (``core.exceptions.ServiceError``) come from flows that know
+nothing of HTTP; Django REST framework's exceptions come from the HTTP layer (input
+validation, authentication, permissions). Both are rendered by :func:`render`.
 """
 
 from __future__ import annotations
 
+import logging
+import sys
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
@@ -19,9 +26,20 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
-from core.exceptions import CsrfFailed, PayloadTooLarge, ServerError, Throttled
-from core.language import activate_language_of_request_user
+from core.authentication import CsrfFailed, activate_language_of_request_user
+from core.exceptions import (
+    NotFound,
+    PayloadTooLarge,
+    RateLimited,
+    ServerError,
+    ServiceError,
+    ServiceUnavailable,
+    describe,
+)
+
+logger = logging.getLogger(__name__)
 
 
 def _codes_layout(codes: Any) -> Any:
@@ -33,38 +51,62 @@ def _codes_layout(codes: Any) -> Any:
     return codes
 
 
-def error_body(exc: exceptions.APIException) -> dict[str, Any]:
+def error_body(exc: exceptions.APIException | ServiceError) -> dict[str, Any]:
     """Render ``exc`` as the JSON body that clients read."""
+    if isinstance(exc, ServiceError):
+        return describe(exc)
     if isinstance(exc, exceptions.ValidationError):
         messages, codes = exc.detail, exc.get_codes()
         if not isinstance(messages, dict):
             messages = {api_settings.NON_FIELD_ERRORS_KEY: messages}
             codes = {api_settings.NON_FIELD_ERRORS_KEY: codes}
         return {**messages, "codes": _codes_layout(codes)}
-    key = getattr(exc, "message_key", "detail")
-    return {key: str(exc.detail), "code": exc.get_codes()}
+    return {"detail": str(exc.detail), "code": exc.get_codes()}
+
+
+def as_service_error(exc: BaseException) -> ServiceError | None:
+    """The service's meaning of an exception raised by Django or a dependency, if any.
+
+    A database or cache that does not answer is an outage, not a bug: 503 with
+    ``Retry-After``, logged as one line. Integrity errors are not outages (a flow that
+    can race a constraint turns them into its own error).
+    """
+    if isinstance(exc, ServiceError):
+        return exc
+    if isinstance(exc, Http404):
+        return NotFound()
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge()
+    if isinstance(exc, exceptions.Throttled):
+        return RateLimited(getattr(exc, "wait", None))  # the stubs omit ``wait``
+    if isinstance(exc, DatabaseError) and not isinstance(exc, IntegrityError):
+        logger.warning("database unavailable: %s", " ".join(str(exc).split()))
+        return ServiceUnavailable()
+    return None
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler with Django's exceptions mapped and the service's body shape."""
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, DjangoPermissionDenied):
+    """DRF's handler, with the service's errors, Django's exceptions and outages mapped."""
+    error = as_service_error(exc)
+    if error is not None:
+        set_rollback()
+        answer = Response(error_body(error), status=error.status_code)
+        if error.retry_after:
+            answer["Retry-After"] = str(error.retry_after)
+        return answer
+    if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
-    elif isinstance(exc, RequestDataTooBig):
-        exc = PayloadTooLarge()
-    elif type(exc) is exceptions.Throttled:
-        exc = Throttled(wait=exc.wait)  # type: ignore[attr-defined]  # the stubs omit ``wait``
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.APIException):
         response.data = error_body(exc)
     return response
 
 
-def json_error(exc: exceptions.APIException) -> JsonResponse:
+def json_error(exc: exceptions.APIException | ServiceError) -> JsonResponse:
     """A plain Django response for errors raised outside DRF's views."""
-    response = JsonResponse(error_body(exc), status=exc.status_code)
-    wait = getattr(exc, "wait", None)
+    status = exc.status_code
+    response = JsonResponse(error_body(exc), status=status)
+    wait = exc.retry_after if isinstance(exc, ServiceError) else getattr(exc, "wait", None)
     if wait:
         response["Retry-After"] = str(int(wait))
     return response
@@ -74,12 +116,12 @@ def json_error(exc: exceptions.APIException) -> JsonResponse:
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """Answer every URL that no route claims, in the language of its user."""
     activate_language_of_request_user(request)
-    return json_error(exceptions.NotFound())
+    return json_error(NotFound())
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     activate_language_of_request_user(request)
-    return json_error(exceptions.NotFound())
+    return json_error(NotFound())
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -94,9 +136,13 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # The language already active (the user's, once a view knew them) is kept: looking
-    # the user up again could fail the same way the request did.
-    return json_error(ServerError())
+    """Django's last resort: an outage is a 503, anything else a 500 without a trace.
+
+    The language already active (the user's, once a view knew them) is kept: looking
+    the user up again could fail the same way the request did.
+    """
+    error = as_service_error(sys.exc_info()[1] or Exception())
+    return json_error(error if error is not None else ServerError())
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

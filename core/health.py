@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -14,12 +13,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.cache import CACHE_ERRORS, redis_configured
+
 logger = logging.getLogger(__name__)
 
 _checks_schema = inline_serializer(
     "HealthChecks",
     {
-        "status": serializers.ChoiceField(choices=["ok", "unavailable"]),
+        "status": serializers.ChoiceField(choices=["ok", "degraded", "unavailable"]),
         "checks": serializers.DictField(child=serializers.CharField()),
     },
 )
@@ -44,8 +45,8 @@ def _database_answers() -> bool:
             cursor.execute("SELECT 1")
             row: tuple[object, ...] | None = cursor.fetchone()
             return row == (1,)
-    except Exception:
-        logger.exception("readiness: the database does not answer")
+    except DatabaseError as exc:
+        logger.warning("readiness: the database does not answer: %s", " ".join(str(exc).split()))
         return False
 
 
@@ -54,24 +55,34 @@ def _cache_answers() -> bool:
         cache.set("health:ready", "1", timeout=10)
         value: object = cache.get("health:ready")
         return value == "1"
-    except Exception:
-        logger.exception("readiness: the cache does not answer")
+    except CACHE_ERRORS as exc:
+        logger.warning("readiness: the cache does not answer: %s", exc)
         return False
 
 
 class ReadyView(HealthView):
-    """200 when the database (and Redis, where configured) answer; else 503 naming them."""
+    """Whether this server can serve: 503 only when the database does not answer.
+
+    Without Redis the service still answers (counters and sessions fall back to the
+    database; changes that must reach every server's cache are refused with 503), so a
+    cache outage is reported as ``degraded`` and keeps the server in the balancer:
+    taking every server out for it would turn a partial outage into a full one.
+    """
 
     @extend_schema(responses={200: _checks_schema, 503: _checks_schema}, tags=["health"])
     def get(self, request: Request) -> Response:
-        checks = {"database": _database_answers()}
-        if settings.REDIS_URL:
-            checks["cache"] = _cache_answers()
-        ready = all(checks.values())
-        return Response(
-            {
-                "status": "ok" if ready else "unavailable",
-                "checks": {name: "ok" if up else "unavailable" for name, up in checks.items()},
-            },
-            status=200 if ready else 503,
+        checks = {"database": "ok" if _database_answers() else "unavailable"}
+        if redis_configured():
+            checks["cache"] = "ok" if _cache_answers() else "degraded"
+        if checks["database"] != "ok":
+            status = "unavailable"
+        elif "degraded" in checks.values():
+            status = "degraded"
+        else:
+            status = "ok"
+        response = Response(
+            {"status": status, "checks": checks}, status=503 if status == "unavailable" else 200
         )
+        if status == "unavailable":
+            response["Retry-After"] = "5"
+        return response

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from core.authentication import activate_language_of_request_user
 from core.errors import json_error
 from core.exceptions import PayloadTooLarge
-from core.language import activate_language_of_request_user
 
 
 class RequestBodyLimitMiddleware:

@@ -1,10 +1,11 @@
 """Reference data behind the profile: the currencies and languages a user may choose.
 
 Both lists come from maintained data packages, never from lists typed here: the
-currency codes are ``accounts.validators.active_currency_codes()`` (the iso-codes data
-that pycountry ships, the very set that profile validation accepts), and names,
+currency codes are the active ISO 4217 codes of the iso-codes data that pycountry ships
+(:func:`currency_codes`, the very set that profile validation accepts), and names,
 symbols, digits and text direction come from CLDR through babel. The lists change only
-when those packages are upgraded, so each is built once per language and process.
+when those packages are upgraded, so each is built once per language and process, on
+first use: a worker that never serves them never loads the data.
 """
 
 from __future__ import annotations
@@ -12,16 +13,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from typing import TypedDict, cast
+from typing import TYPE_CHECKING, TypedDict, cast
 
-import pycountry
-from babel import Locale
-from babel.numbers import get_currency_name, get_currency_precision, get_currency_symbol
 from django.conf import settings
 from django.utils import translation
 
-from accounts.validators import active_currency_codes
-from core.language import supported_languages
+from core.i18n import supported_languages
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 # CLDR's symbol for "no particular currency"; a client should show the code instead.
 _GENERIC_CURRENCY_SIGN = "\u00a4"
@@ -51,11 +51,24 @@ def reference_language() -> str:
     return language if language in supported_languages() else settings.LANGUAGE_CODE
 
 
+@functools.cache
+def currency_codes() -> frozenset[str]:
+    """Return every active ISO 4217 alphabetic code, from the maintained iso-codes data."""
+    import pycountry
+
+    return frozenset(currency.alpha_3 for currency in pycountry.currencies)
+
+
 def _locale(language: str) -> Locale:
+    from babel import Locale
+
     return Locale.parse(translation.to_locale(language))
 
 
 def _currency_name(code: str, locale: Locale) -> str:
+    import pycountry
+    from babel.numbers import get_currency_name
+
     # CLDR names a few funds and units of account (CHE, CLF, XSU, ...) in English
     # only, and XAD not at all; the English name, then the ISO name, stand in.
     for candidate in (
@@ -69,6 +82,8 @@ def _currency_name(code: str, locale: Locale) -> str:
 
 
 def _currency_symbol(code: str, locale: Locale) -> str | None:
+    from babel.numbers import get_currency_symbol
+
     symbol = get_currency_symbol(code, locale=locale)
     return None if symbol in {code, _GENERIC_CURRENCY_SIGN} else symbol
 
@@ -85,6 +100,8 @@ def currencies(language: str) -> tuple[Currency, ...]:
         uses to show amounts (0 for JPY, 3 for KWD); ``symbol`` in ``language``, or
         ``None`` where CLDR knows none but the code itself.
     """
+    from babel.numbers import get_currency_precision
+
     locale = _locale(language)
     return tuple(
         Currency(
@@ -93,7 +110,7 @@ def currencies(language: str) -> tuple[Currency, ...]:
             digits=get_currency_precision(code),
             symbol=_currency_symbol(code, locale),
         )
-        for code in sorted(active_currency_codes())
+        for code in sorted(currency_codes())
     )
 
 
@@ -119,11 +136,6 @@ def languages(language: str) -> tuple[Language, ...]:
         )
         for code in supported_languages()
     )
-
-
-def text_direction(language: str) -> str:
-    """Return ``rtl`` or ``ltr`` for ``language``, as HTML's ``dir`` attribute wants."""
-    return _locale(language).text_direction
 
 
 @functools.cache

@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.request import Request
 
-from core.language import activate_language_of_request_user
+from core.authentication import activate_language_of_request_user
 
 
 class KnownMethodsMixin:

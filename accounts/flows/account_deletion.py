@@ -4,42 +4,37 @@ from __future__ import annotations
 
 import logging
 
-from django.contrib.auth import logout
 from django.db import transaction
-from django.http import HttpRequest
 
-from accounts.errors import WrongPassword
 from accounts.models import User
-from accounts.security.sessions import end_sessions
-from accounts.security.tokens import revoke_user_tokens
+from accounts.security.rechecks import recheck_password
+from core.client import Client
 
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
-def delete_account(*, request: HttpRequest, user: User, password: str) -> None:
-    """Delete ``user`` with its sessions, tokens and security events.
+def delete_account(*, user: User, password: str, client: Client) -> None:
+    """Delete ``user`` with its sessions, tokens, security events and pending changes.
 
-    An ``account_deleted`` security event cannot outlive the account it belongs to
-    without keeping data about the person (an event row keeps the IP address and
-    user agent), so none is stored: the deletion is written to the application log
-    with the account id only. The address can be registered again at once.
+    The rows cascade from the user; ``accounts.security.cache`` sees each session's
+    delete, so a cached copy stops working on every server (or the deletion is refused
+    with 503 and nothing goes). An ``account_deleted`` security event cannot outlive
+    the account without keeping data about the person (an event keeps the IP address
+    and user agent), so the deletion is written to the application log with the
+    account id only. The address can be registered again at once.
 
     Args:
-        request: The request of the signed-in user; its session ends too.
         user: The signed-in user.
-        password: The account's password: a borrowed session alone cannot delete it.
+        password: The account's password, under the re-check limit: a borrowed
+            session alone cannot delete the account.
+        client: Where the request comes from.
 
     Raises:
+        ReauthenticationLocked: Too many failed re-checks of this account.
         WrongPassword: On ``password``.
     """
-    if not user.check_password(password):
-        raise WrongPassword("password")
+    recheck_password(user=user, password=password, client=client)
     user_id = user.pk
-    # Sessions and tokens go through their modules so that cached copies go too.
-    end_sessions(user_id=user_id)
-    revoke_user_tokens(user=user)
-    logout(request)
-    # Security events and any other rows that point at the user cascade.
-    user.delete()
+    with transaction.atomic():
+        user.delete()
     logger.info("account_deleted user_id=%s", user_id)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import HttpRequest
 
 from accounts.emails import queue_email
 from accounts.errors import InvalidLink
 from accounts.models import SecurityEvent, User
 from accounts.security import keys
 from accounts.security.events import record_security_event
+from core.client import Client
 
 
 def resend_verification(*, user: User) -> None:
@@ -23,12 +23,12 @@ def resend_verification(*, user: User) -> None:
 
 
 @transaction.atomic
-def verify_email(*, key: str, request: HttpRequest | None = None) -> User:
+def verify_email(*, key: str, client: Client) -> User:
     """Mark the address named by ``key`` verified; the key is the proof, no session needed.
 
     Args:
         key: The ``key`` from the emailed link.
-        request: The request, for the security event.
+        client: Where the request comes from, for the security event.
 
     Returns:
         The user, with ``email_verified`` true.
@@ -39,13 +39,13 @@ def verify_email(*, key: str, request: HttpRequest | None = None) -> User:
     """
     user = keys.user_for_verification(key)
     if user is None:
-        raise InvalidLink("key")
+        raise InvalidLink()
     # Conditional, so two concurrent clicks record one event.
     updated = User.objects.filter(pk=user.pk, email=user.email, email_verified=False).update(
         email_verified=True
     )
     if not updated:
-        raise InvalidLink("key")
+        raise InvalidLink()
     user.email_verified = True
-    record_security_event(type=SecurityEvent.Type.EMAIL_VERIFIED, user=user, request=request)
+    record_security_event(type=SecurityEvent.Type.EMAIL_VERIFIED, user=user, client=client)
     return user

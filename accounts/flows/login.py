@@ -3,67 +3,57 @@
 from __future__ import annotations
 
 from django.contrib.auth import SESSION_KEY, authenticate, login, logout
+from django.db import transaction
 from django.http import HttpRequest
 
 from accounts.errors import InvalidCredentials
 from accounts.models import AuthToken, SecurityEvent, User
-from accounts.security import lockout
-from accounts.security.events import record_failed_login, record_security_event
-from core.client import client_ip
+from accounts.security.events import record_security_event
+from core.client import Client
 
 
-def verify_credentials(*, request: HttpRequest, email: str, password: str) -> User:
-    """Return the active user with these credentials: the check shared by every login.
+def verify_credentials(*, email: str, password: str, client: Client) -> User:
+    """Return the active user with these credentials: the check shared by every sign-in.
 
-    Session login and bearer-token creation both call this, so both count toward the
-    same limits and leave the same traces. The attempt is counted before the password
-    is checked (``accounts.security.lockout``), so concurrent guesses cannot slip past
-    the limit. Django's backend runs the password hasher for an unknown email too, so
-    the answer takes as long whether or not the account exists.
-
-    Call it outside ``transaction.atomic``: on the database counters (no Redis) a
-    rollback would also undo the failure just counted.
+    It goes through ``accounts.backends.AccountBackend`` like the admin's login form, so
+    every entry point counts toward the same limits and leaves the same traces. Call
+    it outside ``transaction.atomic`` (a refusal must keep its count and event).
 
     Raises:
         InvalidCredentials: For an unknown email, a wrong password or an inactive
             account alike.
         LockedOut: Too many failures for this email; the password was not checked.
-        Throttled: Too many failures from this address; the password was not checked.
+        TooManyFailures: Too many failures from this address; likewise.
     """
-    attempt = lockout.reserve_attempt(email=email, ip=client_ip(request))
-    user = authenticate(request, email=email, password=password)
-    if user is None:
-        record_failed_login(request=request, email=email)
+    user = authenticate(None, email=email, password=password, client=client)
+    if not isinstance(user, User):
         raise InvalidCredentials()
-    lockout.attempt_succeeded(attempt)
     return user
 
 
-def log_in_with_password(*, request: HttpRequest, email: str, password: str) -> User:
-    """Check the credentials and start a fresh session (the key is rotated)."""
-    user = verify_credentials(request=request, email=email, password=password)
+def start_session(request: HttpRequest, user: User) -> None:
+    """Sign ``user`` in to the browser of ``request`` with a fresh session key.
+
+    The ``login`` event is recorded by Django's ``user_logged_in`` signal
+    (``accounts.security.events``), as for every other sign-in.
+    """
     if SESSION_KEY in request.session:
         # Django keeps the key when the same user signs in again; a login always
         # gets a new one here, so no earlier copy of the cookie stays valid.
         request.session.cycle_key()
     login(request, user)
-    record_security_event(type=SecurityEvent.Type.LOGIN, user=user, request=request)
-    return user
 
 
-def log_out(*, request: HttpRequest, user: User, token: AuthToken | None = None) -> None:
+def log_out(request: HttpRequest, *, user: User, token: AuthToken | None = None) -> None:
     """End what authenticated the request: the bearer token, or else the session.
 
-    A token is deleted, so the secret stops working on every server at once; a session
-    row is deleted, so a copied cookie stops working.
-
-    Args:
-        request: The logout request.
-        user: Who is logging out.
-        token: The bearer token the request authenticated with, if it did.
+    Either is deleted, so a copied cookie or secret stops working on every server at
+    once (or the request is refused with 503 and nothing ends). A session's ``logout``
+    event comes from Django's ``user_logged_out`` signal.
     """
-    if token is not None:
+    with transaction.atomic():  # a refused revocation leaves no ``logout`` event either
+        if token is None:
+            logout(request)
+            return
         AuthToken.objects.filter(pk=token.pk).delete()
-    else:
-        logout(request)
-    record_security_event(type=SecurityEvent.Type.LOGOUT, user=user, request=request)
+        record_security_event(type=SecurityEvent.Type.LOGOUT, user=user, client=Client.of(request))

@@ -2,40 +2,29 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import logout
 from django.db import transaction
-from django.http import HttpRequest
-from rest_framework.exceptions import NotFound
 
 from accounts.models import SecurityEvent, User
 from accounts.security.events import record_security_event
-from accounts.security.sessions import end_session
+from accounts.security.sessions.revocation import end_session
+from core.client import Client
+from core.exceptions import NotFound
 
 
 @transaction.atomic
-def revoke_session(
-    *, request: HttpRequest, user: User, session_id: int, current_session_id: int | None
-) -> None:
-    """End one of the user's sessions, at once on every worker.
-
-    Ending the session the request came with is a logout: the cookie is cleared in the
-    answer too.
+def revoke_session(*, user: User, session_id: int, client: Client) -> None:
+    """End one of the user's sessions, at once on every server.
 
     Args:
-        request: The request, for the event and, for the current session, the logout.
         user: Whose session it must be.
         session_id: The id from the session list.
-        current_session_id: The id of the session that authenticated the request, if a
-            session did.
+        client: Where the request comes from, for the event.
 
     Raises:
         NotFound: The id names no session of this user (another user's session is
             answered exactly like one that does not exist).
+        ServiceUnavailable: The revocation cannot be made durable; nothing ended.
     """
-    if session_id == current_session_id:
-        record_security_event(type=SecurityEvent.Type.SESSION_REVOKED, user=user, request=request)
-        logout(request)
-        return
     if not end_session(user_id=user.pk, session_id=session_id):
         raise NotFound()
-    record_security_event(type=SecurityEvent.Type.SESSION_REVOKED, user=user, request=request)
+    record_security_event(type=SecurityEvent.Type.SESSION_REVOKED, user=user, client=client)

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import HttpRequest
-from rest_framework.exceptions import NotFound
 
 from accounts.flows.login import verify_credentials
 from accounts.models import AuthToken, SecurityEvent, User
 from accounts.security import tokens
 from accounts.security.events import record_security_event
+from core.client import Client
+from core.exceptions import NotFound
 
 
-def create_token(
-    *, request: HttpRequest, email: str, password: str, name: str
-) -> tuple[AuthToken, str]:
+def create_token(*, email: str, password: str, name: str, client: Client) -> tuple[AuthToken, str]:
     """Check the credentials like a login and issue a named bearer token.
 
     The check is the login's own, so token creation counts toward the same failure
@@ -22,10 +20,10 @@ def create_token(
     transaction: a refused attempt must leave its event behind.
 
     Args:
-        request: The request, for the event's address and user agent.
         email: The account's email, in any case.
         password: The account's password.
         name: What the user calls the client (``"laptop backup script"``).
+        client: Where the request comes from.
 
     Returns:
         The stored token and its secret, shown to the client this once.
@@ -33,15 +31,20 @@ def create_token(
     Raises:
         InvalidCredentials: As the login does.
     """
-    user = verify_credentials(request=request, email=email, password=password)
-    with transaction.atomic():
-        token, secret = tokens.issue_token(user=user, name=name)
-        record_security_event(type=SecurityEvent.Type.TOKEN_CREATED, user=user, request=request)
+    user = verify_credentials(email=email, password=password, client=client)
+    return issue_token(user=user, name=name, client=client)
+
+
+@transaction.atomic
+def issue_token(*, user: User, name: str, client: Client) -> tuple[AuthToken, str]:
+    """Issue a token to a user whose identity was just proven, and record it."""
+    token, secret = tokens.issue_token(user=user, name=name)
+    record_security_event(type=SecurityEvent.Type.TOKEN_CREATED, user=user, client=client)
     return token, secret
 
 
 @transaction.atomic
-def revoke_token(*, request: HttpRequest, user: User, token_id: int) -> None:
+def revoke_token(*, user: User, token_id: int, client: Client) -> None:
     """Revoke one of the user's tokens; it stops working at its next request.
 
     Raises:
@@ -50,4 +53,4 @@ def revoke_token(*, request: HttpRequest, user: User, token_id: int) -> None:
     """
     if not tokens.revoke_token(user=user, token_id=token_id):
         raise NotFound()
-    record_security_event(type=SecurityEvent.Type.TOKEN_REVOKED, user=user, request=request)
+    record_security_event(type=SecurityEvent.Type.TOKEN_REVOKED, user=user, client=client)

@@ -5,11 +5,13 @@ with ``SECRET_KEY``, so it is unguessable, expires, and dies as soon as the stat
 was made from changes, which is what makes it single-use:
 
 - a password reset token (Django's ``PasswordResetTokenGenerator``) hashes the
-  password hash and the last login, so setting a new password spends it;
+  password hash, the last login and the address, so setting a new password (by any
+  route) or moving the account spends it;
 - a verification key names the address it verifies, and is spent once that address is
   verified (or once the account moves to another address);
-- an email-change key names the current and the new address, and is spent once the
-  account's address is no longer the one it was made for.
+- an email-change key names a ``PendingEmailChange`` row, which using the key deletes;
+  a newer request, a new password or a reset delete it too, so a key works once and
+  an older one never comes back (A → B → A does not revive the first link).
 
 The worker makes them when it renders a message, so no secret ever sits in the task
 queue's table.
@@ -27,7 +29,7 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from accounts.app_settings import app_settings
-from accounts.models import User
+from accounts.models import PendingEmailChange, User
 
 _VERIFY_SALT = "accounts.keys.verify-email"
 _EMAIL_CHANGE_SALT = "accounts.keys.change-email"
@@ -50,13 +52,22 @@ def make_reset_token(user: User) -> str:
     return password_reset_tokens.make_token(user)
 
 
-def user_for_reset(*, uid: str, token: str) -> User | None:
-    """Return the active user whose valid reset token this is, or ``None``."""
+def user_for_reset(*, uid: str, token: str, lock: bool = False) -> User | None:
+    """Return the active user whose valid reset token this is, or ``None``.
+
+    Args:
+        uid: The ``uid`` from the link.
+        token: The ``token`` from the link.
+        lock: Lock the account's row until the transaction ends (use inside one), so
+            that simultaneous uses of the link are checked one after the other and only
+            the first finds the token valid.
+    """
     try:
         pk = int(force_str(urlsafe_base64_decode(uid)))
     except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
         return None
-    user = User.objects.filter(pk=pk, is_active=True).first()
+    users = User.objects.filter(pk=pk, is_active=True)
+    user = (users.select_for_update() if lock else users).first()
     if user is None or not password_reset_tokens.check_token(user, token):
         return None
     return user
@@ -92,20 +103,30 @@ class EmailChange:
     new_email: str
 
 
-def make_email_change_key(user: User, new_email: str) -> str:
-    """A key that moves ``user`` from its current address to ``new_email``."""
+def make_email_change_key(change: PendingEmailChange) -> str:
+    """A key that confirms the pending ``change`` (and no other)."""
     return signing.dumps(
-        {"user": user.pk, "from": user.email, "to": new_email}, salt=_EMAIL_CHANGE_SALT
+        {"user": change.user_id, "change": change.pk, "to": change.new_email},
+        salt=_EMAIL_CHANGE_SALT,
     )
 
 
-def email_change_for(key: str, *, max_age: timedelta | None = None) -> EmailChange | None:
-    """Return the change this key confirms, or ``None`` if forged, expired or spent."""
+def take_email_change(key: str, *, max_age: timedelta | None = None) -> EmailChange | None:
+    """Use up the change this key confirms; ``None`` if forged, expired, void or spent.
+
+    The pending row is deleted in one statement, so of simultaneous uses exactly one
+    gets the change. Call it inside the transaction that makes the change.
+    """
     payload = _load(key, _EMAIL_CHANGE_SALT, max_age or app_settings.EMAIL_CHANGE_KEY_MAX_AGE)
-    if payload is None or not isinstance(payload.get("to"), str):
+    if payload is None or not isinstance(payload.get("change"), int):
         return None
     user = _active_user(payload.get("user"))
-    if user is None or user.email != payload.get("from"):
+    if user is None:
+        return None
+    deleted, _by_model = PendingEmailChange.objects.filter(
+        pk=payload["change"], user=user, new_email=payload.get("to")
+    ).delete()
+    if not deleted:
         return None
     return EmailChange(user=user, new_email=payload["to"])
 

@@ -17,10 +17,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
-from rest_framework.exceptions import Throttled
 
 from accounts.app_settings import app_settings
-from accounts.errors import LockedOut
+from accounts.errors import LockedOut, TooManyFailures
 from accounts.models import normalize_email
 from core import counters
 
@@ -58,19 +57,19 @@ def reserve_attempt(*, email: str, ip: str) -> Attempt:
 
     Raises:
         LockedOut: The email already had its allowed failures in the current window.
-        Throttled: The address already had its allowed failures in the current minute.
+        TooManyFailures: The address already had its allowed failures in the current minute.
     """
     attempt = Attempt(email_key=email_key(email), address_key=address_key(ip) if ip else None)
     hit = counters.hit(attempt.email_key, window=app_settings.LOGIN_FAILURE_WINDOW)
     if hit.count > app_settings.LOGIN_FAILURE_LIMIT:
-        raise LockedOut(wait=hit.retry_after)
+        raise LockedOut(hit.retry_after)
     if attempt.address_key is not None:
         limit, window = counters.parse_rate(settings.THROTTLE_RATES["login_failure"])
         address_hit = counters.hit(attempt.address_key, window=window)
         if address_hit.count > limit:
             # No password is checked, so this attempt must not use up one of the email's.
             counters.release(attempt.email_key)
-            raise Throttled(wait=address_hit.retry_after)
+            raise TooManyFailures(address_hit.retry_after)
     return attempt
 
 

@@ -7,6 +7,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import ngettext
 
+from core.exceptions import FieldErrors
+
 
 class MaximumLengthValidator:
     """Refuse passwords longer than ``max_length``, so hashing cost stays bounded."""
@@ -35,17 +37,14 @@ class MaximumLengthValidator:
 
 
 def validate_new_password(password: str, *, user: Any, field: str = "new_password") -> None:
-    """Run Django's password validators for ``user``, reporting failures on ``field``.
+    """Run Django's password validators for ``user``: the one strength check of the service.
 
     Raises:
-        rest_framework.exceptions.ValidationError: ``{field: [messages]}`` with codes.
+        FieldErrors: The validators' messages and codes, on ``field``.
     """
     from django.contrib.auth import password_validation
-    from rest_framework import serializers
 
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
-        raise serializers.ValidationError(
-            {field: serializers.as_serializer_error(exc)["non_field_errors"]}
-        ) from exc
+        raise FieldErrors.from_validation_error(field, exc) from exc

@@ -7,7 +7,7 @@ import time
 import pytest
 from django.core import signing
 
-from accounts.models import SecurityEvent, User
+from accounts.models import PendingEmailChange, SecurityEvent, User
 from accounts.security import keys
 from accounts.tests.conftest import link_in, text_part
 from accounts.tests.factories import PASSWORD, UserFactory
@@ -150,7 +150,9 @@ def test_a_confirmation_key_older_than_an_hour_is_refused(client):
 
 def test_a_forged_key_is_refused(client):
     user = UserFactory.create()
-    genuine = keys.make_email_change_key(user, "new@example.com")
+    genuine = keys.make_email_change_key(
+        PendingEmailChange.objects.create(user=user, new_email="new@example.com")
+    )
     forged = signing.dumps(
         {"user": user.pk, "from": user.email, "to": "attacker@example.com"}, salt="other"
     )

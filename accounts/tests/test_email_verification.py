@@ -7,7 +7,7 @@ import time
 import pytest
 from django.core import signing
 
-from accounts.models import SecurityEvent, User
+from accounts.models import PendingEmailChange, SecurityEvent, User
 from accounts.security import keys
 from accounts.tests.conftest import html_part, link_in, text_part
 from accounts.tests.factories import PASSWORD, UserFactory
@@ -82,7 +82,9 @@ def test_a_forged_or_foreign_key_is_refused(client):
     user = UserFactory.create()
     genuine = keys.make_verification_key(user)
     # A key for the email-change purpose is not a verification key.
-    other_purpose = keys.make_email_change_key(user, "new@example.com")
+    other_purpose = keys.make_email_change_key(
+        PendingEmailChange.objects.create(user=user, new_email="new@example.com")
+    )
 
     for key in [genuine[:-2] + "xx", other_purpose, "nonsense", ""]:
         response = client.post("/auth/verify_email/", {"key": key}, format="json")

@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.test import override_settings
 
 from accounts.models import User, UserSession
-from accounts.security.sessions import hash_session_key
+from accounts.security.sessions.keys import hash_key
 from accounts.tests.factories import PASSWORD, UserFactory
 from core.counters import redis_counters
 
@@ -89,7 +89,7 @@ def test_login_rotates_the_session_key(client, user):
     client.log_in(user.email)
 
     assert client.cookies["sessionid"].value != first_key
-    assert not UserSession.objects.filter(key_hash=hash_session_key(first_key)).exists()
+    assert not UserSession.objects.filter(key_hash=hash_key(first_key)).exists()
     assert UserSession.objects.count() == 1
 
 

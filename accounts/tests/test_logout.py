@@ -55,11 +55,43 @@ def test_logout_by_get_from_another_site_is_refused(logged_in):
     assert logged_in.get("/auth/me/").status_code == HTTPStatus.OK
 
 
-@pytest.mark.parametrize("site", ["same-origin", "same-site", "none"])
-def test_logout_by_get_from_the_same_site_or_typed_by_the_user_works(logged_in, site):
-    response = logged_in.get("/auth/logout/", HTTP_SEC_FETCH_SITE=site)
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "same-site", "HTTP_SEC_FETCH_MODE": "no-cors"},  # <img>
+        {"HTTP_SEC_FETCH_SITE": "same-site", "HTTP_ORIGIN": "https://evil.example.com"},
+    ],
+    ids=["image-on-a-sibling-subdomain", "fetch-from-an-untrusted-sibling"],
+)
+def test_logout_by_get_from_a_sibling_subdomain_without_a_trusted_origin_is_refused(
+    logged_in, headers
+):
+    response = logged_in.get("/auth/logout/", **headers)
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert response.json()["code"] == "cross_site_request"
+    assert logged_in.get("/auth/me/").status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "same-origin"},  # the service's own pages
+        {"HTTP_SEC_FETCH_SITE": "none"},  # an address typed by the user
+        # The front end's own fetch: same-site, CORS, with its trusted Origin.
+        {
+            "HTTP_SEC_FETCH_SITE": "same-site",
+            "HTTP_SEC_FETCH_MODE": "cors",
+            "HTTP_ORIGIN": "http://localhost:3000",
+        },
+    ],
+    ids=["same-origin", "typed", "front-end-fetch"],
+)
+def test_logout_by_get_from_the_service_the_front_end_or_a_typed_address_works(logged_in, headers):
+    response = logged_in.get("/auth/logout/", **headers)
 
     assert response.status_code == HTTPStatus.OK
+    assert logged_in.get("/auth/me/").status_code == HTTPStatus.UNAUTHORIZED
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

@@ -173,8 +173,12 @@ def test_profile_endpoints_answer_405_to_other_methods(logged_in):
 
 
 @pytest.fixture
-def cached(settings):
-    """Sessions and users read through a shared cache, as when Redis is configured."""
+def cached(settings, transactional_db):
+    """Sessions and users read through a shared cache, as when Redis is configured.
+
+    Transactional, so that a change's commit settles the user's cache state as it does
+    in production (``transaction.on_commit``).
+    """
     settings.CACHES = {
         **settings.CACHES,
         "sessions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -49,7 +49,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "accounts.middleware.SessionMiddleware",
-    "core.language.LocaleMiddleware",
+    "core.i18n.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -103,32 +103,27 @@ REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "core.cache.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "accounts",
             # Without timeouts an unreachable Redis would hold every request; with them
             # the service answers from the database (docs/security.md, "When Redis is down").
             "OPTIONS": {
-                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
-                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+                "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
             },
         }
     }
 else:
-    # The database cache keeps counters and revocations shared between processes on
-    # the embedded default too; a per-process cache would let each worker disagree.
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "django_cache",
-            "KEY_PREFIX": "accounts",
-        }
-    }
+    # Nothing shared lives in a cache without Redis: counters, sessions and revocations
+    # are tables of the database, which every process shares. The per-process cache
+    # only serves what Django itself may cache (``accounts.W001`` guards the rest).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Authentication and sessions ------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.security.user_cache.CachedUserBackend"]
+AUTHENTICATION_BACKENDS = ["accounts.backends.AccountBackend"]
 
 PASSWORD_HASHERS = [
     "accounts.security.hashers.Argon2idPasswordHasher",
@@ -154,7 +149,7 @@ AUTH_PASSWORD_VALIDATORS: list[dict[str, Any]] = [
     },
 ]
 
-SESSION_ENGINE = "accounts.security.sessions"
+SESSION_ENGINE = "accounts.security.sessions.engine"
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -210,6 +205,10 @@ APPEND_SLASH = False  # a POST without its slash would lose its body on redirect
 # Per email, registered or not: failed logins allowed in a window of this many seconds.
 ACCOUNTS_LOGIN_FAILURE_LIMIT = env.int("ACCOUNTS_LOGIN_FAILURE_LIMIT", default=5)
 ACCOUNTS_LOGIN_FAILURE_WINDOW = env.int("ACCOUNTS_LOGIN_FAILURE_WINDOW", default=300)
+# Per signed-in account: failed re-checks of the password or a code (change_password,
+# change_email, delete_account, reauthenticate, second factors) allowed in a window.
+ACCOUNTS_RECHECK_FAILURE_LIMIT = env.int("ACCOUNTS_RECHECK_FAILURE_LIMIT", default=5)
+ACCOUNTS_RECHECK_FAILURE_WINDOW = env.int("ACCOUNTS_RECHECK_FAILURE_WINDOW", default=300)
 # Request limits by scope, as "<count>/<period>" ("30/min", "1/3min"); the scope names
 # the action, and the throttle in accounts/throttling.py says what it keys on.
 THROTTLE_RATES = {

@@ -87,16 +87,21 @@ def test_database_and_cache_come_from_the_environment():
         "django.db.backends.postgresql",
         "accounts_x",
         "600",
-        "core.cache.RedisCache",
+        "django_redis.cache.RedisCache",
         "redis://127.0.0.1:6379/3",
     ], result.stderr
 
 
-def test_the_embedded_default_shares_its_cache_through_the_database():
-    code = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
+def test_the_embedded_default_keeps_nothing_shared_in_a_cache():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.CACHES['default']['BACKEND'], s.ACCOUNTS_SESSION_CACHE)"
+    )
     result = run_manage("shell", "--no-imports", "-c", code)
 
-    assert result.stdout.strip() == "django.core.cache.backends.db.DatabaseCache"
+    # Counters, sessions and revocations are tables of the database, shared by every
+    # process; the per-process cache holds nothing another process needs.
+    assert result.stdout.split() == ["django.core.cache.backends.locmem.LocMemCache", "None"]
 
 
 def test_password_rules_match_the_contract():

@@ -1,37 +1,40 @@
-"""The Redis cache backend shares one client per connection pool."""
+"""The Redis cache keeps one client per server, and the counters share it."""
 
 from __future__ import annotations
 
-from typing import cast
-
 import pytest
+from django.core.cache import caches
+from django.test import override_settings
 
-from core.cache import RedisCache, RedisCacheClient
+from core import counters
+from core.cache import redis_client
 
-
-def client_of(cache: RedisCache) -> RedisCacheClient:
-    return cast(RedisCacheClient, cache._cache)
+REDIS = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        # A real client object; no command is sent, so no server is needed.
+        "LOCATION": "redis://127.0.0.1:6379/15",
+    }
+}
 
 
 @pytest.fixture
-def redis_cache() -> RedisCache:
-    # A real client object; no command is sent, so no server is needed.
-    return RedisCache("redis://127.0.0.1:6379/15", {})
+def redis_cache():
+    with override_settings(CACHES=REDIS, REDIS_URL=REDIS["default"]["LOCATION"]):
+        yield caches["default"]
+    counters._redis_counters.clear()
 
 
-def test_every_operation_uses_the_same_client(redis_cache: RedisCache) -> None:
-    first = client_of(redis_cache).get_client("a")
-    second = client_of(redis_cache).get_client("b", write=True)
+def test_every_operation_uses_the_same_client(redis_cache) -> None:
+    first = redis_cache.client.get_client(write=False)
+    second = redis_cache.client.get_client(write=True)
 
     assert first is second
-    assert first.connection_pool is client_of(redis_cache)._pools[0]
+    assert redis_client() is first
 
 
-def test_a_replica_has_its_own_client() -> None:
-    cache = RedisCache("redis://127.0.0.1:6379/15,redis://127.0.0.1:6380/15", {})
+def test_the_counters_count_on_the_cache_client(redis_cache) -> None:
+    store = counters.redis_counters()
 
-    writer = client_of(cache).get_client("a", write=True)
-    reader = client_of(cache).get_client("a")
-
-    assert writer is not reader
-    assert reader.connection_pool.connection_kwargs["port"] == 6380
+    assert store is not None
+    assert store.client is redis_cache.client.get_client()

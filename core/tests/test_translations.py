@@ -19,7 +19,8 @@ from django.conf import settings
 from django.utils import translation
 from rest_framework.settings import api_settings
 
-from core.language import UserLanguageMixin, supported_languages
+from core.authentication import UserLanguageMixin
+from core.i18n import supported_languages
 from core.tests.error_registry import error_messages, language_names, success_messages
 
 TRANSLATED_LANGUAGES = [code for code in supported_languages() if code != settings.LANGUAGE_CODE]
