@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "core",
     "accounts",
+    "mfa",
 ]
 
 MIDDLEWARE = [
@@ -323,6 +324,16 @@ ACCOUNTS_SESSION_CACHE = "default" if REDIS_URL else None
 ACCOUNTS_TOKEN_TTL = env.int("ACCOUNTS_TOKEN_TTL", default=30 * 24 * 3600)
 ACCOUNTS_EMAIL_MAX_ATTEMPTS = env.int("ACCOUNTS_EMAIL_MAX_ATTEMPTS", default=5)
 ACCOUNTS_EMAIL_RETRY_DELAY = env.int("ACCOUNTS_EMAIL_RETRY_DELAY", default=60)
+
+# --- Second factors (docs/mfa.md) -----------------------------------------------------
+
+# The name authenticator apps show beside the account, and passkey prompts show as the site.
+ACCOUNTS_MFA_ISSUER = env.str("ACCOUNTS_MFA_ISSUER", default="Accounts")
+ACCOUNTS_WEBAUTHN_RP_NAME = env.str("ACCOUNTS_WEBAUTHN_RP_NAME", default=ACCOUNTS_MFA_ISSUER)
+# Empty: the host and the origin of FRONTEND_URL (mfa/app_settings.py). A list replaces
+# that default, so a native app's origin (``android:apk-key-hash:...``) comes with the web one.
+ACCOUNTS_WEBAUTHN_RP_ID = env.str("ACCOUNTS_WEBAUTHN_RP_ID", default="")
+ACCOUNTS_WEBAUTHN_ORIGINS = env.list("ACCOUNTS_WEBAUTHN_ORIGINS", default=[])
 
 # --- Logging --------------------------------------------------------------------------
 
