@@ -53,8 +53,12 @@ format: install
 bench: install
 	$(VENV)/python bench/run.py
 
-## Run under gunicorn with the environment's settings (see README, "Production")
+## Run under gunicorn with the environment's settings (see README, "Production"): refuse
+## a deployment that fails its checks, collect the static files (hashed, compressed) into
+## STATIC_ROOT for WhiteNoise to serve, migrate, serve
 prod: install
+	$(VENV)/python manage.py check --deploy
+	$(VENV)/python manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/python manage.py migrate --noinput
 	$(VENV)/gunicorn -c config/gunicorn.py
 
