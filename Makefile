@@ -7,23 +7,28 @@ VENV := .venv/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: install messages run worker test lint format bench prod clean
+.PHONY: install catalogs messages run worker test lint format bench prod clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet uv==$(UV_VERSION)
 
-# Compiled catalogs (.mo) are build output, not sources: babel's pure-Python compiler
-# builds them from locale/*/LC_MESSAGES/django.po without GNU gettext.
 install: $(UV)
 	$(UV) sync --locked --quiet
+
+# The compiled catalogs (.mo) are committed beside their sources, so that any install
+# of the code (`uv sync`, pip, a container build) answers in every language; a missing
+# or stale one fails `check --deploy` (core/checks.py) and a test. Babel's pure-Python
+# compiler builds them without GNU gettext, byte for byte the same each time.
+## Compile locale/*/LC_MESSAGES/django.po into the .mo files (commit both)
+catalogs: install
 	$(VENV)/pybabel --quiet compile --domain django --directory locale
 
 ## Collect the translatable strings of the code into locale/ar (needs GNU gettext)
 messages: install
 	$(VENV)/python manage.py makemessages --locale ar --add-location file \
 		--ignore '.venv/*' --ignore '.tools/*'
-	$(MAKE) install
+	$(MAKE) catalogs
 
 ## Run the service on the embedded default (SQLite) at http://127.0.0.1:8000, with the
 ## email worker beside it printing every message it sends (see docs/lifecycle.md)
@@ -53,8 +58,12 @@ format: install
 bench: install
 	$(VENV)/python bench/run.py
 
-## Run under gunicorn with the environment's settings (see README, "Production")
+## Run under gunicorn with the environment's settings (see README, "Production"): refuse
+## a deployment that fails its checks, collect the static files (hashed, compressed) into
+## STATIC_ROOT for WhiteNoise to serve, migrate, serve
 prod: install
+	$(VENV)/python manage.py check --deploy
+	$(VENV)/python manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/python manage.py migrate --noinput
 	$(VENV)/gunicorn -c config/gunicorn.py
 

@@ -33,7 +33,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.security.lockout import hashed_email
 from core import counters
-from core.client import client_ip
+from core.client import client_network_key
 
 
 class AtomicRateThrottle(SimpleRateThrottle):
@@ -55,7 +55,9 @@ class AtomicRateThrottle(SimpleRateThrottle):
         return counters.parse_rate(rate)
 
     def get_ident(self, request: Request) -> str:
-        return client_ip(request)
+        # The same key as the failed-login budget (``lockout.address_key``): one IPv4
+        # address, or one IPv6 /64, whatever ``NUM_PROXIES`` makes the address.
+        return client_network_key(request)
 
     def allow_request(self, request: Request, view: Any) -> bool:
         key = self.get_cache_key(request, view)
@@ -70,7 +72,7 @@ class AtomicRateThrottle(SimpleRateThrottle):
 
 
 class AddressRateThrottle(AtomicRateThrottle):
-    """Counts per client address (``NUM_PROXIES`` decides which address that is)."""
+    """Counts per client address: an IPv4 address, or an IPv6 /64 (``core.client``)."""
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         ident = self.get_ident(request)

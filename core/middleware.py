@@ -2,14 +2,43 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 from core.authentication import activate_language_of_request_user
-from core.errors import json_error
+from core.errors import bad_request, json_error
 from core.exceptions import PayloadTooLarge
+
+# Django's own logger for this refusal, so a deployment that routes or silences it keeps working.
+host_logger = logging.getLogger("django.security.DisallowedHost")
+
+
+class AllowedHostMiddleware:
+    """Answer a request for a host not in ``ALLOWED_HOSTS`` with a 400 and one warning line.
+
+    Left to Django, the first middleware that reads the host raises ``DisallowedHost``
+    and it is logged at ERROR with a whole traceback: noise for what is a scanner or a
+    misrouted request, not a fault of the service. First in ``MIDDLEWARE``, so nothing
+    else (the HTTPS redirect included) reads the host before it is checked.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            request.get_host()
+        except DisallowedHost as exc:
+            # The message quotes the host with repr(), so a client cannot add lines.
+            host_logger.warning("%s", exc)
+            with translation.override(translation.get_language_from_request(request)):
+                return bad_request(request)
+        return self.get_response(request)
 
 
 class RequestBodyLimitMiddleware:

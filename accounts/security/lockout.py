@@ -22,6 +22,7 @@ from accounts.app_settings import app_settings
 from accounts.errors import LockedOut, TooManyFailures
 from accounts.models import normalize_email
 from core import counters
+from core.client import network_key
 
 
 def hashed_email(email: str) -> str:
@@ -33,8 +34,10 @@ def email_key(email: str) -> str:
     return f"lockout:{hashed_email(email)}"
 
 
-def address_key(ip: str) -> str:
-    return f"login_failure:{ip}"
+def address_key(ip: str) -> str | None:
+    """The failed-login budget's key: per IPv4 address or IPv6 /64, like every address limit."""
+    network = network_key(ip)
+    return f"login_failure:{network}" if network else None
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ def reserve_attempt(*, email: str, ip: str) -> Attempt:
         LockedOut: The email already had its allowed failures in the current window.
         TooManyFailures: The address already had its allowed failures in the current minute.
     """
-    attempt = Attempt(email_key=email_key(email), address_key=address_key(ip) if ip else None)
+    attempt = Attempt(email_key=email_key(email), address_key=address_key(ip))
     hit = counters.hit(attempt.email_key, window=app_settings.LOGIN_FAILURE_WINDOW)
     if hit.count > app_settings.LOGIN_FAILURE_LIMIT:
         raise LockedOut(hit.retry_after)

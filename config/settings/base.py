@@ -6,7 +6,10 @@ nothing exists only in production (see README, "Configuration").
 
 from __future__ import annotations
 
+import re
+import warnings
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -45,6 +48,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a foreign Host header is refused before anything reads it.
+    "core.middleware.AllowedHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -310,11 +315,27 @@ USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------
 
+# The admin and the API docs bring their own assets, served by the service (WhiteNoise):
+# nothing comes from a CDN. `manage.py collectstatic` (part of `make prod`) copies them
+# to STATIC_ROOT with a content hash in each name, gzipped beside, and a manifest; pages
+# then name the hashed files, which WhiteNoise serves compressed and cacheable for a year.
 STATIC_URL = "static/"
-STATIC_ROOT = env.str("STATIC_ROOT", default=None)
-# The admin and the API docs bring their own assets; serving them from the app
-# finders keeps the service working with no collectstatic step and no CDN.
-WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STATIC_COLLECTED = (STATIC_ROOT / "staticfiles.json").is_file()
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "core.staticfiles.CollectedStaticFilesStorage"
+    },
+}
+# Straight from the apps' folders while developing, or when nothing was collected (the
+# tests; a process started without `make prod`): plain names, still working pages.
+WHITENOISE_USE_FINDERS = DEBUG or not STATIC_COLLECTED
+if not STATIC_COLLECTED:
+    # Nothing collected yet is expected then, not a problem worth a warning per process.
+    warnings.filterwarnings("ignore", message=f"No directory at: {re.escape(str(STATIC_ROOT))}")
 
 # --- Accounts -------------------------------------------------------------------------
 

@@ -9,17 +9,20 @@ message, under the same codes.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from typing import cast
 
 import pytest
-from babel.messages.mofile import read_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.utils import translation
 from rest_framework.settings import api_settings
 
 from core.authentication import UserLanguageMixin
+from core.checks import check_compiled_catalogs, compiled_catalog_is_current
 from core.i18n import supported_languages
 from core.tests.error_registry import error_messages, language_names, success_messages
 
@@ -131,13 +134,48 @@ def test_arabic_has_six_plural_forms() -> None:
 
 @pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
 def test_the_compiled_catalog_matches_its_source(language: str) -> None:
-    """The .mo is built by ``make install``; a stale one means it was not run."""
-    with _catalog_path(language, "po").open("rb") as source:
-        expected = {_tuple(m.id): _tuple(m.string) for m in read_po(source) if m.id}
-    with _catalog_path(language, "mo").open("rb") as compiled:
-        actual = {_tuple(m.id): _tuple(m.string) for m in read_mo(compiled) if m.id}
+    """The .mo is committed beside its .po; a stale one means `make catalogs` was not run."""
+    state = compiled_catalog_is_current(language, settings.BASE_DIR / "locale")
 
-    assert actual == expected, "run `make install` to compile the catalogs"
+    assert state is True, "run `make catalogs` and commit the .mo files"
+
+
+def test_the_deploy_check_passes_with_the_committed_catalogs() -> None:
+    assert check_compiled_catalogs(None) == []
+    call_command("check", "--deploy", "--tag", "translation")
+
+
+def _copy_of_the_catalogs(tmp_path: Path, *, compiled: bool) -> Path:
+    locale = tmp_path / "locale"
+    shutil.copytree(settings.BASE_DIR / "locale", locale)
+    if not compiled:
+        for mo in locale.rglob("*.mo"):
+            mo.unlink()
+    return locale
+
+
+def test_a_deployment_without_its_compiled_catalog_fails_check_deploy(settings, tmp_path) -> None:
+    settings.LOCALE_PATHS = [_copy_of_the_catalogs(tmp_path, compiled=False)]
+
+    assert [error.id for error in check_compiled_catalogs(None)] == ["core.E001"]
+    with pytest.raises(SystemCheckError, match=r"core\.E001"):
+        call_command("check", "--deploy", "--tag", "translation")
+    call_command("check", "--tag", "translation")  # a deploy check only
+
+
+def test_a_deployment_with_a_stale_compiled_catalog_fails_check_deploy(settings, tmp_path) -> None:
+    locale = _copy_of_the_catalogs(tmp_path, compiled=True)
+    source = locale / "ar" / "LC_MESSAGES" / "django.po"
+    with source.open("rb") as po:
+        catalog = read_po(po)
+    catalog["Invalid credentials"].string = "كلمة مختلفة"
+    with source.open("wb") as po:
+        write_po(po, catalog)
+    settings.LOCALE_PATHS = [locale]
+
+    assert [error.id for error in check_compiled_catalogs(None)] == ["core.E002"]
+    with pytest.raises(SystemCheckError, match=r"core\.E002"):
+        call_command("check", "--deploy", "--tag", "translation")
 
 
 def test_every_authentication_class_activates_the_users_language() -> None:
