@@ -98,6 +98,16 @@ class AppSettings:
         return int(self._get("LOGIN_FAILURE_WINDOW", 300))
 
     @property
+    def MFA_TOKEN_TTL(self) -> timedelta:
+        """How long a sign-in waits for its second step (5 minutes)."""
+        return timedelta(seconds=int(self._get("MFA_TOKEN_TTL", 300)))
+
+    @property
+    def REAUTHENTICATION_WINDOW(self) -> timedelta:
+        """How recent a proof of identity sensitive actions need (5 minutes)."""
+        return timedelta(seconds=int(self._get("REAUTHENTICATION_WINDOW", 300)))
+
+    @property
     def RECHECK_FAILURE_LIMIT(self) -> int:
         """Failed re-checks (password, codes) allowed per signed-in account in a window (5)."""
         return int(self._get("RECHECK_FAILURE_LIMIT", 5))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from accounts.models import AuthToken, User
+from accounts.models import AuthToken, PendingSignIn, User
 from accounts.security.tokens import find_token, touch_token
 from core.authentication import CsrfFailed, UserLanguageMixin
 from core.i18n import activate_user_language
@@ -85,6 +87,19 @@ class SessionAuthentication(UserLanguageMixin, authentication.SessionAuthenticat
 def enforce_csrf(request: Request) -> None:
     """Check the CSRF token of a request that has no session yet (login)."""
     SessionAuthentication().enforce_csrf(request)
+
+
+def binding_of(request: HttpRequest, purpose: str) -> str:
+    """What ties a pending sign-in (``mfa_token``) to the client that started it.
+
+    A browser's sign-in is tied to its CSRF secret, which no other site can read or set
+    for it; a bearer-token sign-in (an app, a script) to its User-Agent.
+    """
+    if purpose == PendingSignIn.Purpose.SESSION:
+        tie = "csrf:" + str(request.META.get("CSRF_COOKIE") or "")
+    else:
+        tie = "agent:" + str(request.META.get("HTTP_USER_AGENT", ""))
+    return salted_hmac("accounts.pending-sign-in.binding", tie).hexdigest()
 
 
 def current_session_id(request: Request) -> int | None:

@@ -92,3 +92,61 @@ class ReauthenticationLocked(ServiceError):
 
     def __init__(self, retry_after: float) -> None:
         super().__init__(retry_after=retry_after)
+
+
+class SecondFactorRequired(ServiceError):
+    """The password was right; a second factor must follow (``POST /auth/mfa/authenticate/``).
+
+    Nothing was started. ``mfa_token`` names the pending sign-in; ``methods`` lists the
+    second factors the user can answer with.
+    """
+
+    status_code = 401
+    default_message = _("Confirm it is you with your second factor.")
+    default_code = "mfa_required"
+    message_key = "message"
+
+    def __init__(self, *, mfa_token: str, methods: list[str]) -> None:
+        super().__init__()
+        self.extra = {"mfa_token": mfa_token, "methods": methods}
+
+
+class InvalidMfaToken(ServiceError):
+    """The pending sign-in is unknown, expired, used, voided or another client's."""
+
+    status_code = 401
+    default_message = _("This sign-in has expired. Sign in again.")
+    default_code = "invalid_mfa_token"
+    message_key = "message"
+
+
+class ReauthenticationRequired(ServiceError):
+    """A sensitive action needs a proof of identity from the last minutes.
+
+    ``methods`` lists what the user can prove themselves with at
+    ``POST /auth/reauthenticate/`` (the password, and their second factors).
+    """
+
+    status_code = 401
+    default_message = _("Confirm it is you to continue.")
+    default_code = "reauthentication_required"
+
+    def __init__(self, *, methods: list[str]) -> None:
+        super().__init__()
+        self.extra = {"methods": methods}
+
+
+class PasswordRequired(ServiceError):
+    """A re-authentication without the password (or a passkey), for a user who has one."""
+
+    default_message = _("This field is required.")
+    default_code = "required"
+    default_field = "password"
+
+
+class SecondFactorMissing(ServiceError):
+    """A re-authentication of a user with a second factor that brings none."""
+
+    default_message = _("Enter a code from your authenticator app or a recovery code.")
+    default_code = "mfa_required"
+    default_field = "code"

@@ -246,6 +246,10 @@ class AuthToken(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     expires = models.DateTimeField(db_index=True)
     last_used = models.DateTimeField(null=True, blank=True)
+    #: When its holder last proved who they are (issue, ``reauthenticate``): step-up.
+    authenticated_at = models.DateTimeField(null=True, blank=True)
+    #: When that proof last included a second factor.
+    second_factor_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("bearer token")
@@ -253,6 +257,37 @@ class AuthToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class PendingSignIn(models.Model):
+    """A sign-in whose password was right and whose second step is still to come.
+
+    The client holds an opaque ``mfa_token``; only its hash is stored. It lives five
+    minutes, is used once, answers only the client that got it (``binding``), and is
+    void after five wrong answers. The API and the account pages share it.
+    """
+
+    class Purpose(models.TextChoices):
+        SESSION = "session", _("session")
+        TOKEN = "token", _("bearer token")
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="pending_sign_ins")
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    #: For a bearer token: the name it will get.
+    token_name = models.CharField(max_length=100, blank=True)
+    #: A hash of what ties the sign-in to its client (``accounts.authentication.binding_of``).
+    binding = models.CharField(max_length=64)
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField(db_index=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("pending sign-in")
+        verbose_name_plural = _("pending sign-ins")
+
+    def __str__(self) -> str:
+        return f"pending {self.purpose} sign-in of user {self.user_id}"
 
 
 class SecurityEvent(models.Model):

@@ -11,6 +11,9 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from accounts.authentication import enforce_csrf
+from accounts.errors import ReauthenticationRequired
+from accounts.models import AuthToken, User
+from accounts.security import step_up
 
 
 class CrossSiteRequest(exceptions.PermissionDenied):
@@ -54,3 +57,33 @@ class NotCrossSite(BasePermission):
 def trusted_origins() -> set[str]:
     """The front-end origins allowed to call with credentials (``CORS_ALLOWED_ORIGINS``)."""
     return set(settings.CORS_ALLOWED_ORIGINS)
+
+
+class RecentlyAuthenticated(BasePermission):
+    """A sensitive action: the caller proved who they are in the last minutes.
+
+    Otherwise 401 ``reauthentication_required`` with the ``methods`` the user can prove
+    themselves with at ``POST /auth/reauthenticate/``.
+    """
+
+    #: The action takes the password in its body (checked by its flow): enough for a
+    #: user without a second factor; a user with one also needs a recent second factor.
+    password_in_body = False
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        if not isinstance(user, User):
+            return False
+        token = request.auth if isinstance(request.auth, AuthToken) else None
+        session = None if token is not None else request._request.session
+        if not step_up.is_recent(
+            user, session=session, token=token, password_given=self.password_in_body
+        ):
+            raise ReauthenticationRequired(methods=step_up.methods(user))
+        return True
+
+
+class RecentSecondFactor(RecentlyAuthenticated):
+    """An action that takes the password in its body: a second factor too, if the user has one."""
+
+    password_in_body = True

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts import representation
@@ -226,3 +227,54 @@ class ExportSerializer(serializers.Serializer[Any]):
     sessions = serializers.ListField(child=serializers.DictField())
     tokens = serializers.ListField(child=serializers.DictField())
     security_events = serializers.ListField(child=serializers.DictField())
+
+
+class CodeField(StrictCharField):
+    """A code as typed (an authenticator app's six digits, a recovery code)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+
+class CredentialField(serializers.DictField):
+    """A WebAuthn ``PublicKeyCredential`` as JSON (binary fields in base64url)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+
+class MfaTokenInput(InputSerializer):
+    mfa_token = StrictCharField(max_length=128)
+
+
+class SecondStepInput(MfaTokenInput):
+    """One of ``code``, ``recovery_code`` or ``credential`` answers the pending sign-in."""
+
+    code = CodeField()
+    recovery_code = CodeField()
+    credential = CredentialField()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        given = [name for name in ("code", "recovery_code", "credential") if name in attrs]
+        if len(given) != 1:
+            raise serializers.ValidationError(
+                _("Give one of code, recovery_code or credential."), code="one_answer"
+            )
+        return attrs
+
+
+class PasskeySignInInput(InputSerializer):
+    credential = CredentialField(required=True)
+    token_name = StrictCharField(
+        max_length=100, required=False, validators=[validate_no_control_characters]
+    )
+
+
+class ReauthenticateInput(InputSerializer):
+    password = PasswordField(required=False)
+    code = CodeField()
+    recovery_code = CodeField()
+    credential = CredentialField()

@@ -3,6 +3,7 @@
 from rest_framework.routers import SimpleRouter
 
 from accounts.views import AuthViewSet, SecurityEventViewSet, SessionViewSet, TokenViewSet
+from accounts.views.sign_in import routes as sign_in_routes
 
 router = SimpleRouter()
 router.register("auth/tokens", TokenViewSet, basename="token")
@@ -10,4 +11,4 @@ router.register("auth/sessions", SessionViewSet, basename="session")
 router.register("auth/events", SecurityEventViewSet, basename="event")
 router.register("auth", AuthViewSet, basename="auth")
 
-urlpatterns = router.urls
+urlpatterns = [*sign_in_routes(), *router.urls]

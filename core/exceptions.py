@@ -53,6 +53,8 @@ class ServiceError(Exception):
         self.field = field or self.default_field
         #: Seconds until trying again may succeed (the ``Retry-After`` header).
         self.retry_after = None if retry_after is None else max(1, math.ceil(retry_after))
+        #: What the client needs beside the message to go on (``mfa_token``, ``methods``).
+        self.extra: dict[str, Any] = {}
         super().__init__(self.code)
 
     def field_errors(self) -> FieldErrorList | None:
@@ -146,7 +148,7 @@ def describe(error: ServiceError) -> dict[str, Any]:
     """Render ``error`` as the JSON body that clients read, in the active language."""
     fields = error.field_errors()
     if fields is None:
-        return {error.message_key: str(error.message), "code": error.code}
+        return {error.message_key: str(error.message), "code": error.code, **error.extra}
     return {
         **{field: [str(message) for message, _code in items] for field, items in fields.items()},
         "codes": {field: [code for _message, code in items] for field, items in fields.items()},

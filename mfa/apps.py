@@ -9,5 +9,10 @@ class MfaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Registers the system checks of the relying-party settings.
+        # The system checks of the relying-party settings, and this app's answers to
+        # sign-in and step-up (``accounts`` never imports this app).
+        from accounts.security import second_factors
         from mfa import checks  # noqa: F401
+        from mfa.provider import MfaSecondFactors
+
+        second_factors.register(MfaSecondFactors())

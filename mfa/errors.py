@@ -1,58 +1,79 @@
 """The conditions the second-factor layer refuses, each with a stable ``code``.
 
-They are plain exceptions: this layer knows nothing of HTTP. The interfaces above it
-(the API, the pages) map each ``code`` to a status and a message in the user's language.
+They are the service's own errors (``core.exceptions.ServiceError``): this layer knows
+nothing of HTTP; the API and the pages render them in the user's language.
 """
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 
-class MfaError(Exception):
+from core.exceptions import ServiceError
+
+
+class MfaError(ServiceError):
     """Base of every refusal of this app; ``code`` names the condition and never changes."""
 
-    code = "mfa_error"
+    default_code = "mfa_error"
 
-    def __init__(self, reason: str = "") -> None:
+    def __init__(self, reason: str = "", *, field: str | None = None) -> None:
         # ``reason`` is for logs and tests (why exactly it was refused); never show it to
         # the user, who learns only the code's message.
-        super().__init__(reason or self.code)
-        self.reason = reason
+        super().__init__(field=field)
+        self.reason = reason or self.default_code
+
+    def __str__(self) -> str:
+        return self.reason
 
 
 class InvalidCode(MfaError):
     """A TOTP or recovery code that is wrong, malformed, expired or already used."""
 
-    code = "invalid_code"
+    default_message = _("The code is not correct, or it was already used.")
+    default_code = "invalid_code"
+    default_field = "code"
 
 
 class InvalidCredential(MfaError):
     """A passkey response that does not verify, is replayed, or names another account."""
 
-    code = "invalid_credential"
+    default_message = _("The passkey could not be verified.")
+    default_code = "invalid_credential"
+    default_field = "credential"
 
 
 class ChallengeExpired(MfaError):
     """A passkey response to a challenge older than its 5 minutes: ask for new options."""
 
-    code = "challenge_expired"
+    default_message = _("The passkey request has expired. Try again.")
+    default_code = "challenge_expired"
+    default_field = "credential"
 
 
 class TotpAlreadyEnabled(MfaError):
     """An authenticator app is already on; it has to be turned off before another is set up."""
 
-    code = "totp_already_enabled"
+    status_code = 409
+    default_message = _("An authenticator app is already set up.")
+    default_code = "totp_already_enabled"
 
 
 class TotpSetupExpired(MfaError):
     """No authenticator-app setup is pending, or it is older than its 10 minutes."""
 
-    code = "totp_setup_expired"
+    default_message = _("Start the authenticator app setup again: it has expired.")
+    default_code = "totp_setup_expired"
+    default_field = "code"
 
 
 class InvalidPasskeyName(MfaError):
     """A passkey name that is empty after trimming, too long, or has control characters."""
 
-    code = "invalid_passkey_name"
+    default_message = _(
+        "Give the passkey a name of at most 100 characters, without control characters."
+    )
+    default_code = "invalid_passkey_name"
+    default_field = "name"
 
 
 class UnreadableSecret(Exception):

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from accounts.flows.login import verify_credentials
-from accounts.models import AuthToken, SecurityEvent, User
+from accounts.flows.login import sign_in_with_password
+from accounts.models import AuthToken, PendingSignIn, SecurityEvent, User
 from accounts.security import tokens
 from accounts.security.events import record_security_event
 from core.client import Client
 from core.exceptions import NotFound
 
 
-def create_token(*, email: str, password: str, name: str, client: Client) -> tuple[AuthToken, str]:
+def create_token(
+    *, email: str, password: str, name: str, client: Client, binding: str
+) -> tuple[AuthToken, str]:
     """Check the credentials like a login and issue a named bearer token.
 
     The check is the login's own, so token creation counts toward the same failure
@@ -24,21 +26,32 @@ def create_token(*, email: str, password: str, name: str, client: Client) -> tup
         password: The account's password.
         name: What the user calls the client (``"laptop backup script"``).
         client: Where the request comes from.
+        binding: What ties a pending sign-in to this client.
 
     Returns:
         The stored token and its secret, shown to the client this once.
 
     Raises:
         InvalidCredentials: As the login does.
+        SecondFactorRequired: As the login does; the second step issues the token.
     """
-    user = verify_credentials(email=email, password=password, client=client)
+    user = sign_in_with_password(
+        email=email,
+        password=password,
+        client=client,
+        purpose=PendingSignIn.Purpose.TOKEN,
+        binding=binding,
+        token_name=name,
+    )
     return issue_token(user=user, name=name, client=client)
 
 
 @transaction.atomic
-def issue_token(*, user: User, name: str, client: Client) -> tuple[AuthToken, str]:
+def issue_token(
+    *, user: User, name: str, client: Client, second_factor: bool = False
+) -> tuple[AuthToken, str]:
     """Issue a token to a user whose identity was just proven, and record it."""
-    token, secret = tokens.issue_token(user=user, name=name)
+    token, secret = tokens.issue_token(user=user, name=name, second_factor=second_factor)
     record_security_event(type=SecurityEvent.Type.TOKEN_CREATED, user=user, client=client)
     return token, secret
 

@@ -76,13 +76,36 @@ def reserve_attempt(*, email: str, ip: str) -> Attempt:
     return attempt
 
 
-def attempt_succeeded(attempt: Attempt) -> None:
-    """The password was right: clear the email's count and return the address's slot."""
-    counters.reset(attempt.email_key)
+def attempt_succeeded(attempt: Attempt, *, second_step_follows: bool = False) -> None:
+    """The password was right: clear the email's count and return the address's slot.
+
+    When a second step follows, the attempt only gives its slot back, and the count is
+    cleared once that step is answered (:func:`clear`): knowing the password must not
+    reset the count of wrong codes, or a thief holding it could try five codes per
+    sign-in forever.
+    """
+    if second_step_follows:
+        counters.release(attempt.email_key)
+    else:
+        counters.reset(attempt.email_key)
     if attempt.address_key is not None:
         # Only this attempt's slot: clearing the whole count would let an attacker who
         # owns one account wipe the address's failures by logging in between guesses.
         counters.release(attempt.address_key)
+
+
+def reserve_second_step(*, email: str) -> None:
+    """Count an answer to a sign-in's second step as a login attempt of ``email``.
+
+    Wrong codes are failed logins of the email: they keep their slot, and the email
+    locks after the same five. A right answer clears the count (:func:`clear`).
+
+    Raises:
+        LockedOut: The email already had its allowed failures; nothing is checked.
+    """
+    hit = counters.hit(email_key(email), window=app_settings.LOGIN_FAILURE_WINDOW)
+    if hit.count > app_settings.LOGIN_FAILURE_LIMIT:
+        raise LockedOut(hit.retry_after)
 
 
 def clear(*, email: str) -> None:

@@ -21,6 +21,7 @@ from accounts.models import SecurityEvent, User
 from accounts.security.events import record_security_event
 from core import counters
 from core.client import Client
+from core.exceptions import ServiceError
 
 
 def _key(user: User) -> str:
@@ -31,8 +32,7 @@ def recheck(
     *,
     user: User,
     client: Client,
-    passes: Callable[[], bool],
-    refusal: Exception,
+    check: Callable[[], object],
     event: str = SecurityEvent.Type.REAUTHENTICATION_FAILED,
 ) -> None:
     """Run one re-check under the account's limit.
@@ -40,22 +40,23 @@ def recheck(
     Args:
         user: The signed-in user.
         client: Where the attempt comes from, for the event.
-        passes: The check itself (a password, a code); called only within the limit.
-        refusal: What to raise when the check fails.
+        check: The check itself (a password, a code): raises a ``ServiceError`` when it
+            fails; called only within the limit.
         event: The security event a failure records.
 
     Raises:
         ReauthenticationLocked: The account had its allowed failures; nothing was checked.
-        Exception: ``refusal``, when the check fails.
+        ServiceError: The check's refusal.
     """
     hit = counters.hit(_key(user), window=app_settings.RECHECK_FAILURE_WINDOW)
     if hit.count > app_settings.RECHECK_FAILURE_LIMIT:
         raise ReauthenticationLocked(hit.retry_after)
-    if passes():
-        counters.release(_key(user))
-        return
-    record_security_event(type=event, user=user, client=client)
-    raise refusal
+    try:
+        check()
+    except ServiceError:
+        record_security_event(type=event, user=user, client=client)
+        raise
+    counters.release(_key(user))
 
 
 def recheck_password(*, user: User, password: str, client: Client, field: str = "password") -> None:
@@ -65,9 +66,9 @@ def recheck_password(*, user: User, password: str, client: Client, field: str = 
         ReauthenticationLocked: Too many failed re-checks of this account.
         WrongPassword: On ``field``.
     """
-    recheck(
-        user=user,
-        client=client,
-        passes=lambda: user.check_password(password),
-        refusal=WrongPassword(field=field),
-    )
+
+    def check() -> None:
+        if not user.check_password(password):
+            raise WrongPassword(field=field)
+
+    recheck(user=user, client=client, check=check)

@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.utils import timezone
 
@@ -29,12 +29,11 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def token_lifetime() -> timedelta:
-    return app_settings.TOKEN_TTL
-
-
-def issue_token(*, user: User, name: str) -> tuple[AuthToken, str]:
+def issue_token(*, user: User, name: str, second_factor: bool = False) -> tuple[AuthToken, str]:
     """Create a token for ``user``, and forget the user's expired ones.
+
+    Its holder has just proved who they are (step-up counts from now), with a second
+    factor if ``second_factor``.
 
     Returns:
         The stored token and its secret, which is never available again.
@@ -47,7 +46,9 @@ def issue_token(*, user: User, name: str) -> tuple[AuthToken, str]:
         name=name,
         prefix=secret[:PREFIX_LENGTH],
         digest=_digest(secret),
-        expires=now + token_lifetime(),
+        expires=now + app_settings.TOKEN_TTL,
+        authenticated_at=now,
+        second_factor_at=now if second_factor else None,
     )
     return token, secret
 

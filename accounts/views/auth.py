@@ -17,10 +17,11 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.flows.login import log_out, start_session, verify_credentials
+from accounts.authentication import binding_of
+from accounts.flows.login import SignIn, log_out, sign_in_with_password
 from accounts.flows.profile import update_profile
 from accounts.flows.registration import register_user
-from accounts.models import AuthToken, User
+from accounts.models import AuthToken, PendingSignIn, User
 from accounts.permissions import CsrfTokenRequired, NotCrossSite
 from accounts.serializers import (
     CsrfTokenSerializer,
@@ -33,12 +34,17 @@ from accounts.serializers import (
 from accounts.throttling import LoginRequestThrottle, RegistrationThrottle
 from accounts.views.base import ERRORS, CredentialFreeCreateMixin, client_of, signed_in, validated
 from accounts.views.lifecycle import LifecycleActions
-from core.i18n import activate_user_language
+from accounts.views.sign_in import session_started
+from accounts.views.step_up import StepUpActions
 from core.viewsets import KnownMethodsMixin
 
 
 class AuthViewSet(
-    KnownMethodsMixin, CredentialFreeCreateMixin, LifecycleActions, viewsets.GenericViewSet[User]
+    KnownMethodsMixin,
+    CredentialFreeCreateMixin,
+    LifecycleActions,
+    StepUpActions,
+    viewsets.GenericViewSet[User],
 ):
     """Authentication and the profile; registration starts no session and needs no CSRF token.
 
@@ -48,7 +54,7 @@ class AuthViewSet(
     - ``GET /auth/me/``: the current user
     - ``PATCH /auth/update_profile/``: change names, currency, language
     - ``GET /auth/csrf/``: a CSRF token for the browser
-    - the account lifecycle (``LifecycleActions``)
+    - the account lifecycle (``LifecycleActions``), re-authentication (``StepUpActions``)
     """
 
     serializer_class = UserSerializer
@@ -73,7 +79,12 @@ class AuthViewSet(
         responses={
             200: LoginOutput,
             400: ERRORS[400],
-            401: OpenApiResponse(description='`{"message": "Invalid credentials"}`'),
+            401: OpenApiResponse(
+                description='`{"message": "Invalid credentials", "code": "invalid_credentials"}`;'
+                ' or, for a user with a second factor, `{"code": "mfa_required", "message", '
+                '"mfa_token", "methods"}`: nothing is started until '
+                "`POST /auth/mfa/authenticate/`."
+            ),
             403: OpenApiResponse(description="CSRF token missing or incorrect."),
             429: OpenApiResponse(
                 description="Locked out (`locked_out`: 5 failures for this email in 5 "
@@ -92,17 +103,14 @@ class AuthViewSet(
     def login(self, request: Request) -> Response:
         """Authenticate by email and password and start a fresh session."""
         credentials = validated(LoginInput, request)
-        user = verify_credentials(**credentials, client=client_of(request))
-        start_session(request._request, user)
-        # The user is known from here on: the answer speaks their language.
-        activate_user_language(request, user)
-        return Response(
-            {
-                "message": _("Login successful"),
-                "user": UserSerializer(user).data,
-                "csrf_token": get_token(request._request),
-            }
+        purpose = PendingSignIn.Purpose.SESSION
+        user = sign_in_with_password(
+            **credentials,
+            client=client_of(request),
+            purpose=purpose,
+            binding=binding_of(request._request, purpose),
         )
+        return session_started(request, SignIn(user=user, purpose=purpose, second_factor=False))
 
     @extend_schema(
         summary="Log out",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -25,6 +25,7 @@ from accounts.flows.email_verification import resend_verification, verify_email
 from accounts.flows.onboarding import complete_onboarding
 from accounts.flows.password_change import change_password
 from accounts.flows.password_reset import confirm_password_reset, request_password_reset
+from accounts.permissions import RecentlyAuthenticated, RecentSecondFactor
 from accounts.serializers import (
     ChangeEmailInput,
     ChangePasswordInput,
@@ -101,7 +102,9 @@ class LifecycleActions:
         responses={200: MessageSerializer, **ERRORS},
         tags=["lifecycle"],
     )
-    @action(detail=False, methods=["post"])
+    @action(
+        detail=False, methods=["post"], permission_classes=[IsAuthenticated, RecentSecondFactor]
+    )
     def change_password(self, request: Request) -> Response:
         """Set a new password; every other session and every bearer token ends."""
         data = validated(ChangePasswordInput, request)
@@ -156,6 +159,7 @@ class LifecycleActions:
     @action(
         detail=False,
         methods=["post"],
+        permission_classes=[IsAuthenticated, RecentSecondFactor],
         throttle_classes=[EmailSendingAddressThrottle, EmailChangeThrottle],
     )
     def change_email(self, request: Request) -> Response:
@@ -188,7 +192,9 @@ class LifecycleActions:
         responses={204: None, **ERRORS},
         tags=["lifecycle"],
     )
-    @action(detail=False, methods=["post"])
+    @action(
+        detail=False, methods=["post"], permission_classes=[IsAuthenticated, RecentSecondFactor]
+    )
     def delete_account(self, request: Request) -> Response:
         """Delete the account and everything held about it."""
         data = validated(PasswordInput, request)
@@ -202,7 +208,9 @@ class LifecycleActions:
         responses={200: ExportSerializer, 401: ERRORS[401]},
         tags=["lifecycle"],
     )
-    @action(detail=False, methods=["get"])
+    @action(
+        detail=False, methods=["get"], permission_classes=[IsAuthenticated, RecentlyAuthenticated]
+    )
     def export(self, request: Request) -> Response:
         """Everything the service holds about the user, as one JSON document."""
         document = export_user_data(

@@ -7,7 +7,9 @@ from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.authentication import binding_of
 from accounts.flows.tokens import create_token, revoke_token
+from accounts.models import PendingSignIn
 from accounts.selectors import list_tokens
 from accounts.serializers import (
     TokenCreatedSerializer,
@@ -16,6 +18,7 @@ from accounts.serializers import (
 )
 from accounts.throttling import LoginRequestThrottle
 from accounts.views.base import ERRORS, CredentialFreeCreateMixin, client_of, signed_in, validated
+from accounts.views.sign_in import token_issued
 from core.viewsets import KnownMethodsMixin
 
 
@@ -38,7 +41,10 @@ class TokenViewSet(KnownMethodsMixin, CredentialFreeCreateMixin, viewsets.ViewSe
         responses={
             201: TokenCreatedSerializer,
             400: ERRORS[400],
-            401: OpenApiResponse(description='`{"message": "Invalid credentials"}`'),
+            401: OpenApiResponse(
+                description='`{"message": "Invalid credentials"}`, or `mfa_required` with an '
+                "`mfa_token` for a user with a second factor (as at login)."
+            ),
             429: ERRORS[429],
         },
         auth=[],
@@ -47,15 +53,9 @@ class TokenViewSet(KnownMethodsMixin, CredentialFreeCreateMixin, viewsets.ViewSe
     def create(self, request: Request) -> Response:
         """Check email and password like a login and issue a token; the secret is shown once."""
         data = validated(TokenCreateInput, request)
-        token, secret = create_token(**data, client=client_of(request))
-        body = {
-            "id": token.pk,
-            "name": token.name,
-            "token": secret,
-            "created": token.created,
-            "expires": token.expires,
-        }
-        return Response(TokenCreatedSerializer(body).data, status=status.HTTP_201_CREATED)
+        binding = binding_of(request._request, PendingSignIn.Purpose.TOKEN)
+        token, secret = create_token(**data, client=client_of(request), binding=binding)
+        return token_issued(token, secret)
 
     @extend_schema(
         summary="List bearer tokens",
