@@ -47,6 +47,7 @@ lint: install
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
 	$(VENV)/mypy accounts core config mfa conftest.py
+	$(VENV)/lint-imports --no-cache
 	$(VENV)/python manage.py makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=check-$$(printf 'x%.0s' $$(seq 60)) $(VENV)/python manage.py check --deploy --fail-level WARNING
 
