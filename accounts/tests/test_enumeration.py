@@ -61,6 +61,7 @@ def test_the_password_hash_runs_for_an_unknown_email_too(anonymous):
 
 @pytest.mark.django_db
 @override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS, **NO_LIMITS)
+@pytest.mark.slow  # real Argon2id, timed over many requests
 def test_unknown_and_known_emails_take_the_same_time_with_argon2id(anonymous, capsys):
     known = UserFactory.create()  # hashed with Argon2id, the production hasher
     assert known.password.startswith("argon2$argon2id$")

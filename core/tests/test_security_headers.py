@@ -115,6 +115,7 @@ print(json.dumps({
 """
 
 
+@pytest.mark.slow  # starts a Django process with production settings
 def test_production_settings_send_hsts_and_secure_cookies() -> None:
     """Load the base settings as production does: DEBUG off and nothing else overridden."""
     overridden = {
