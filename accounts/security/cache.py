@@ -172,13 +172,6 @@ def remember_session(key_hash: str, record: SessionRecord) -> None:
         logger.warning("session cache unavailable: not caching a session")
 
 
-def uncache_session(key_hash: str) -> None:
-    """Drop the cached record of a session whose row changed, so the next read sees the row."""
-    cache = shared_cache()
-    if cache is not None:
-        _delete_quietly(cache, [_record_key(key_hash)])
-
-
 #: Key hashes whose revocation this context has already written (batched deletes).
 _already_forgotten: ContextVar[frozenset[str]] = ContextVar(
     "already_forgotten", default=frozenset()

@@ -95,9 +95,3 @@ def revoke_token(*, user: User, token_id: int) -> bool:
     """Delete one of ``user``'s tokens; ``False`` if no such token is theirs."""
     deleted, _ = AuthToken.objects.filter(user=user, pk=token_id).delete()
     return bool(deleted)
-
-
-def revoke_user_tokens(*, user: User) -> int:
-    """Delete every bearer token of ``user``; returns how many there were."""
-    deleted, _ = AuthToken.objects.filter(user=user).delete()
-    return deleted
