@@ -211,7 +211,7 @@ ACCOUNTS_LOGIN_FAILURE_WINDOW = env.int("ACCOUNTS_LOGIN_FAILURE_WINDOW", default
 ACCOUNTS_RECHECK_FAILURE_LIMIT = env.int("ACCOUNTS_RECHECK_FAILURE_LIMIT", default=5)
 ACCOUNTS_RECHECK_FAILURE_WINDOW = env.int("ACCOUNTS_RECHECK_FAILURE_WINDOW", default=300)
 # Request limits by scope, as "<count>/<period>" ("30/min", "1/3min"); the scope names
-# the action, and the throttle in accounts/throttling.py says what it keys on.
+# the action, and accounts/security/limits.py says what each one counts per.
 THROTTLE_RATES = {
     "login": env.str("THROTTLE_LOGIN", default="30/min"),
     "login_failure": env.str("THROTTLE_LOGIN_FAILURE", default="10/min"),
