@@ -43,7 +43,8 @@ lint: install
 	$(VENV)/ruff format --check .
 	$(VENV)/mypy accounts core config mfa conftest.py
 	$(VENV)/python manage.py makemigrations --check --dry-run
-	DEBUG=0 SECRET_KEY=check-$$(printf 'x%.0s' $$(seq 60)) $(VENV)/python manage.py check --deploy --fail-level WARNING
+	DEBUG=0 SECRET_KEY=check-$$(printf 'x%.0s' $$(seq 60)) SITE_URL=https://accounts.example.com \
+		$(VENV)/python manage.py check --deploy --fail-level WARNING
 
 format: install
 	$(VENV)/ruff check --fix .

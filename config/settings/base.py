@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import BASE_DIR, env
+from config.env import BASE_DIR, env, origin_of
 
 DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-never-use-in-production"  # noqa: S105
 
@@ -24,7 +24,15 @@ if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50):
     )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
-FRONTEND_URL = env.str("FRONTEND_URL", default="http://localhost:3000").rstrip("/")
+# Where people reach this service: emails, rendered by the worker without a request,
+# link to its account pages (``/account/...``) from here. Production sets its public
+# HTTPS address (check ``accounts.W002``). ``localhost`` rather than 127.0.0.1 by default:
+# browsers offer passkeys to a domain name, never to an IP address.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
+# The product's own front end, if it has one: emailed links then go there, and its
+# origin is allowed to call with credentials. Unset, the service's pages are the site.
+FRONTEND_URL = env.str("FRONTEND_URL", default="").rstrip("/")
+_FRONTEND_ORIGINS = [origin_of(FRONTEND_URL)] if FRONTEND_URL else []
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -157,10 +165,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=["http://localhost:3000"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=_FRONTEND_ORIGINS)
 CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 
-CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=["http://localhost:3000"])
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=_FRONTEND_ORIGINS)
 CORS_ALLOW_CREDENTIALS = True
 
 # --- Transport security ---------------------------------------------------------------
@@ -330,8 +338,9 @@ ACCOUNTS_EMAIL_RETRY_DELAY = env.int("ACCOUNTS_EMAIL_RETRY_DELAY", default=60)
 # The name authenticator apps show beside the account, and passkey prompts show as the site.
 ACCOUNTS_MFA_ISSUER = env.str("ACCOUNTS_MFA_ISSUER", default="Accounts")
 ACCOUNTS_WEBAUTHN_RP_NAME = env.str("ACCOUNTS_WEBAUTHN_RP_NAME", default=ACCOUNTS_MFA_ISSUER)
-# Empty: the host and the origin of FRONTEND_URL (mfa/app_settings.py). A list replaces
-# that default, so a native app's origin (``android:apk-key-hash:...``) comes with the web one.
+# Empty: the host and the origin of FRONTEND_URL, else of SITE_URL (mfa/app_settings.py). A
+# list replaces that default, so a native app's origin (``android:apk-key-hash:...``) comes
+# with the web one.
 ACCOUNTS_WEBAUTHN_RP_ID = env.str("ACCOUNTS_WEBAUTHN_RP_ID", default="")
 ACCOUNTS_WEBAUTHN_ORIGINS = env.list("ACCOUNTS_WEBAUTHN_ORIGINS", default=[])
 
