@@ -41,7 +41,7 @@ test: install lint
 lint: install
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
-	$(VENV)/mypy accounts core config mfa conftest.py
+	$(VENV)/mypy accounts core config mfa pages conftest.py
 	$(VENV)/python manage.py makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=check-$$(printf 'x%.0s' $$(seq 60)) SITE_URL=https://accounts.example.com \
 		$(VENV)/python manage.py check --deploy --fail-level WARNING

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "mfa",
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -166,7 +167,10 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=_FRONTEND_ORIGINS)
-CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
+# The API's JSON refusal, or a page that says to reload for the account pages.
+CSRF_FAILURE_VIEW = "pages.views.errors.csrf_failure"
+# Where the account pages send a visitor who must sign in first.
+LOGIN_URL = "pages:login"
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=_FRONTEND_ORIGINS)
 CORS_ALLOW_CREDENTIALS = True
@@ -310,6 +314,10 @@ PASSWORD_RESET_TIMEOUT = 3600
 # --- Language -------------------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
+# The account pages' language switch keeps an anonymous visitor's choice in this cookie.
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGES = [("en", _("English")), ("ar", _("Arabic"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
