@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
+from accounts.tests.conftest import mailbox  # noqa: F401  (the real SMTP server fixture)
 from accounts.tests.factories import PASSWORD, UserFactory
 
 
