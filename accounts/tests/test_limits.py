@@ -23,6 +23,7 @@ def test_a_scope_refuses_the_request_past_its_rate_with_the_wait():
         limits.check("register", "203.0.113.9")
 
     assert refused.value.status_code == 429
+    assert refused.value.retry_after is not None
     assert 1 <= refused.value.retry_after <= 60
     limits.check("register", "203.0.113.10")  # another address has its own count
 
@@ -40,7 +41,7 @@ def test_every_limit_counts_and_the_refusal_names_the_longest_wait():
     with pytest.raises(RateLimited) as refused:
         limits.check_all(("password_reset", "203.0.113.9"), ("password_reset_email", email))
 
-    assert refused.value.retry_after > 60
+    assert (refused.value.retry_after or 0) > 60
     with pytest.raises(RateLimited):  # the address was counted too
         limits.check("password_reset", "203.0.113.9")
 

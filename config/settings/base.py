@@ -187,7 +187,8 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# For the HTML pages (admin, API docs); every asset they use is served by the service.
+# For the HTML pages (admin, API docs, account pages); every asset they use is served by
+# the service.
 # Inline styles are allowed: Swagger UI sets them, and a style cannot run code.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
