@@ -7,7 +7,7 @@ VENV := .venv/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: install catalogs messages run worker test lint format bench prod clean
+.PHONY: install catalogs messages run worker test lint format bench prod clean screenshots
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -46,10 +46,16 @@ test: install lint
 lint: install
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
-	$(VENV)/mypy accounts core config mfa conftest.py
+	$(VENV)/mypy accounts core config mfa pages conftest.py
 	$(VENV)/lint-imports --no-cache
 	$(VENV)/python manage.py makemigrations --check --dry-run
-	DEBUG=0 SECRET_KEY=check-$$(printf 'x%.0s' $$(seq 60)) $(VENV)/python manage.py check --deploy --fail-level WARNING
+	DEBUG=0 SECRET_KEY=check-$$(printf 'x%.0s' $$(seq 60)) SITE_URL=https://accounts.example.com \
+		$(VENV)/python manage.py check --deploy --fail-level WARNING
+
+## Retake the screenshots of the account pages in docs/screenshots/ (the browser tests
+## take them on every run; this run keeps them). Needs Debian's chromium.
+screenshots: install
+	UPDATE_SCREENSHOTS=1 $(VENV)/python -m pytest pages/tests/test_browser.py -q
 
 format: install
 	$(VENV)/ruff check --fix .

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
@@ -57,3 +58,45 @@ def check_throttle_rates(app_configs: Any, **kwargs: Any) -> list[Error]:
         except ValueError as exc:
             errors.append(Error(f"THROTTLE_RATES[{scope!r}]: {exc}", id="accounts.E003"))
     return errors
+
+
+_LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+@register()
+def check_site_url(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """Emailed links start with ``SITE_URL`` (or ``FRONTEND_URL``): each must be a whole URL."""
+    errors = []
+    for name in ("SITE_URL", "FRONTEND_URL"):
+        value = str(getattr(settings, name, "") or "")
+        if name == "FRONTEND_URL" and not value:
+            continue  # unset: the service's own pages are the site
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            errors.append(
+                Error(
+                    f"{name} {value!r} is not an http(s) URL.",
+                    hint="A base such as https://accounts.example.com, without a query.",
+                    id="accounts.E004",
+                )
+            )
+    return errors
+
+
+@register(Tags.security, deploy=True)
+def check_site_url_in_production(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    """In production, links in emails must reach people, not the server's own loopback."""
+    if settings.FRONTEND_URL:
+        return []  # emailed links go to the front end
+    host = urlsplit(str(settings.SITE_URL)).hostname or ""
+    if host in _LOOPBACK_HOSTS or host.endswith(".localhost"):
+        return [
+            Warning(
+                f"SITE_URL is {settings.SITE_URL!r}: every link in an email would point at "
+                "the reader's own machine.",
+                hint="Set SITE_URL to the service's public address, e.g. "
+                "https://accounts.example.com (or FRONTEND_URL to the product's front end).",
+                id="accounts.W002",
+            )
+        ]
+    return []

@@ -27,21 +27,40 @@ from core.i18n import supported_languages
 Builder = Callable[[User, dict[str, str]], tuple[str, dict[str, Any]] | None]
 
 
-def frontend_link(path: str, **query: str) -> str:
-    """A link into the front end, which posts the values back to the API."""
-    return f"{settings.FRONTEND_URL}{path}?{urlencode(query)}"
+#: The pages emails link to: the path in a front end (``FRONTEND_URL``), which posts the
+#: values back to the API, and the path of the service's own account pages (``pages``).
+LINK_PATHS: dict[str, tuple[str, str]] = {
+    "home": ("", "/account/"),
+    "verify_email": ("/verify-email", "/account/verify-email/"),
+    "reset_password": ("/reset-password", "/account/reset-password/"),
+    "confirm_email": ("/confirm-email", "/account/confirm-email/"),
+}
+
+
+def account_link(page: str, **query: str) -> str:
+    """An absolute link to ``page`` for an email, which is rendered without a request.
+
+    Into the front end when ``FRONTEND_URL`` is set; otherwise to the service's own
+    account pages at ``SITE_URL``, so that every link works out of the box.
+    """
+    frontend_path, own_path = LINK_PATHS[page]
+    if settings.FRONTEND_URL:
+        base = f"{settings.FRONTEND_URL}{frontend_path}"
+    else:
+        base = f"{settings.SITE_URL}{own_path}"
+    return f"{base}?{urlencode(query)}" if query else base
 
 
 def _verify_email(user: User, data: dict[str, str]) -> tuple[str, dict[str, Any]] | None:
     if user.email_verified:
         return None
     key = keys.make_verification_key(user)
-    return user.email, {"link": frontend_link("/verify-email", key=key)}
+    return user.email, {"link": account_link("verify_email", key=key)}
 
 
 def _password_reset(user: User, data: dict[str, str]) -> tuple[str, dict[str, Any]] | None:
-    link = frontend_link(
-        "/reset-password", uid=keys.make_reset_uid(user), token=keys.make_reset_token(user)
+    link = account_link(
+        "reset_password", uid=keys.make_reset_uid(user), token=keys.make_reset_token(user)
     )
     minutes = settings.PASSWORD_RESET_TIMEOUT // 60
     return user.email, {"link": link, "minutes": minutes}
@@ -52,7 +71,7 @@ def _email_change_confirm(user: User, data: dict[str, str]) -> tuple[str, dict[s
     if change is None:  # a newer request or a new password voided it meanwhile
         return None
     key = keys.make_email_change_key(change)
-    link = frontend_link("/confirm-email", key=key)
+    link = account_link("confirm_email", key=key)
     return change.new_email, {"link": link, "new_email": change.new_email}
 
 
@@ -65,7 +84,7 @@ def _email_changed(user: User, data: dict[str, str]) -> tuple[str, dict[str, Any
 
 
 def _password_changed(user: User, data: dict[str, str]) -> tuple[str, dict[str, Any]] | None:
-    return user.email, {"reset_link": f"{settings.FRONTEND_URL}/reset-password"}
+    return user.email, {"reset_link": account_link("reset_password")}
 
 
 BUILDERS: dict[str, Builder] = {
@@ -106,7 +125,7 @@ def render_message(
             **context,
             "language_code": language,
             "language_bidi": translation.get_language_bidi(),
-            "frontend_url": settings.FRONTEND_URL,
+            "home_link": account_link("home"),
         }
         subject: str = render_to_string(f"{prefix}_subject.txt", context)
         text = render_to_string(f"{prefix}_body.txt", context)

@@ -1,4 +1,4 @@
-"""Mounts the apps, the API schema and docs, and the admin."""
+"""Mounts the apps, the API schema and docs, the admin and the account pages."""
 
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -15,6 +15,8 @@ urlpatterns = [
     # page works under a Content-Security-Policy without 'unsafe-inline' scripts.
     path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="docs"),
     path("admin/", admin.site.urls),
+    # The service's own account pages (HTML), over the same flows as the API.
+    path("account/", include("pages.urls")),
     # Anything else is a JSON 404, in DEBUG too.
     re_path(r"^", not_found),
 ]

@@ -65,12 +65,13 @@ class RequestBodyLimitMiddleware:
 
 
 class ContentSecurityPolicyMiddleware:
-    """Give every HTML page (the admin, the API docs) the ``CONTENT_SECURITY_POLICY``.
+    """Give every HTML page (the admin, the API docs, the account pages) the policy.
 
-    The policy is static: the admin has no inline script, and the API docs load their
-    initialisation script from a URL (``SpectacularSwaggerSplitView``), so neither a
-    nonce nor a hash is needed. JSON answers are not documents a browser renders, so
-    they go without it; ``nosniff`` keeps browsers from treating them as HTML.
+    The policy is static: the admin and the account pages have no inline script, and
+    the API docs load their initialisation script from a URL
+    (``SpectacularSwaggerSplitView``), so neither a nonce nor a hash is needed. JSON
+    answers are not documents a browser renders, so they go without it; ``nosniff``
+    keeps browsers from treating them as HTML.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

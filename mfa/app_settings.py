@@ -52,7 +52,7 @@ class AppSettings:
             return configured
         host = urlsplit(site_url()).hostname
         if not host:
-            raise ImproperlyConfigured("Set ACCOUNTS_WEBAUTHN_RP_ID or FRONTEND_URL.")
+            raise ImproperlyConfigured("Set ACCOUNTS_WEBAUTHN_RP_ID, FRONTEND_URL or SITE_URL.")
         return host
 
     @property
@@ -67,17 +67,17 @@ class AppSettings:
             return [str(origin).rstrip("/") for origin in configured]
         parts = urlsplit(site_url())
         if not parts.scheme or not parts.netloc:
-            raise ImproperlyConfigured("Set ACCOUNTS_WEBAUTHN_ORIGINS or FRONTEND_URL.")
+            raise ImproperlyConfigured("Set ACCOUNTS_WEBAUTHN_ORIGINS, FRONTEND_URL or SITE_URL.")
         return [f"{parts.scheme}://{parts.netloc}"]
 
 
 def site_url() -> str:
     """The URL people use the product at, from which the passkey defaults are derived.
 
-    ``FRONTEND_URL`` for now; when it is unset the service's own pages are the site,
-    and this is the one place to say so.
+    ``FRONTEND_URL`` when the product has a front end; otherwise the service's own
+    account pages are the site, at ``SITE_URL``.
     """
-    return str(getattr(settings, "FRONTEND_URL", "") or "")
+    return str(getattr(settings, "FRONTEND_URL", "") or getattr(settings, "SITE_URL", "") or "")
 
 
 app_settings = AppSettings()

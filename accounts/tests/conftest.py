@@ -95,9 +95,24 @@ def _part(message: EmailMessage, subtype: str) -> str:
     return content
 
 
+#: Where an emailed link to a front-end path lands when no front end is configured.
+OWN_PAGES = {
+    "/verify-email": "/account/verify-email/",
+    "/reset-password": "/account/reset-password/",
+    "/confirm-email": "/account/confirm-email/",
+}
+
+
+def link_base(path: str) -> str:
+    """The start of emailed links to ``path``: the front end's, else the service's own page."""
+    if settings.FRONTEND_URL:
+        return f"{settings.FRONTEND_URL}{path}"
+    return f"{settings.SITE_URL}{OWN_PAGES[path]}"
+
+
 def link_in(message: EmailMessage, path: str) -> dict[str, str]:
-    """Find the front-end link to ``path`` in both parts; return its query values."""
-    pattern = re.escape(f"{settings.FRONTEND_URL}{path}?") + r"[^\s\"<]+"
+    """Find the link to ``path`` in both parts; return its query values."""
+    pattern = re.escape(f"{link_base(path)}?") + r"[^\s\"<]+"
     found = re.findall(pattern, text_part(message))
     assert len(found) == 1, text_part(message)
     link = found[0]

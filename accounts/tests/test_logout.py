@@ -87,7 +87,11 @@ def test_logout_by_get_from_a_sibling_subdomain_without_a_trusted_origin_is_refu
     ],
     ids=["same-origin", "typed", "front-end-fetch"],
 )
-def test_logout_by_get_from_the_service_the_front_end_or_a_typed_address_works(logged_in, headers):
+def test_logout_by_get_from_the_service_the_front_end_or_a_typed_address_works(
+    logged_in, headers, settings
+):
+    settings.CORS_ALLOWED_ORIGINS = ["http://localhost:3000"]  # the front end's origin
+
     response = logged_in.get("/auth/logout/", **headers)
 
     assert response.status_code == HTTPStatus.OK

@@ -6,13 +6,12 @@ import re
 from urllib.parse import urlencode
 
 import pytest
-from django.conf import settings
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import AuthToken, SecurityEvent, User
 from accounts.security import keys
 from accounts.security.tokens import find_token, issue_token
-from accounts.tests.conftest import html_part, link_in, text_part
+from accounts.tests.conftest import html_part, link_base, link_in, text_part
 from accounts.tests.factories import PASSWORD, UserFactory
 from conftest import BrowserClient
 
@@ -74,7 +73,7 @@ def test_the_reset_email_is_in_arabic_for_an_arabic_speaking_user(mailbox):
     # the parser keeps the folding space, which mail clients drop.
     assert message["Subject"].strip() == "إعادة تعيين كلمة المرور"
     assert message["Content-Language"] == "ar"
-    url = f"{settings.FRONTEND_URL}/reset-password?{urlencode(link_in(message, '/reset-password'))}"
+    url = f"{link_base('/reset-password')}?{urlencode(link_in(message, '/reset-password'))}"
     assert text_part(message).splitlines() == [
         "طلب أحدهم إعادة تعيين كلمة مرور حسابك. لاختيار كلمة مرور جديدة، افتح هذا الرابط:",
         "",

@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import BASE_DIR, env
+from config.env import BASE_DIR, env, origin_of
 
 DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-never-use-in-production"  # noqa: S105
 
@@ -27,7 +27,15 @@ if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50):
     )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
-FRONTEND_URL = env.str("FRONTEND_URL", default="http://localhost:3000").rstrip("/")
+# Where people reach this service: emails, rendered by the worker without a request,
+# link to its account pages (``/account/...``) from here. Production sets its public
+# HTTPS address (check ``accounts.W002``). ``localhost`` rather than 127.0.0.1 by default:
+# browsers offer passkeys to a domain name, never to an IP address.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
+# The product's own front end, if it has one: emailed links then go there, and its
+# origin is allowed to call with credentials. Unset, the service's pages are the site.
+FRONTEND_URL = env.str("FRONTEND_URL", default="").rstrip("/")
+_FRONTEND_ORIGINS = [origin_of(FRONTEND_URL)] if FRONTEND_URL else []
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -45,6 +53,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "mfa",
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -162,10 +171,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=["http://localhost:3000"])
-CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=_FRONTEND_ORIGINS)
+# The API's JSON refusal, or a page that says to reload for the account pages.
+CSRF_FAILURE_VIEW = "pages.views.errors.csrf_failure"
+# Where the account pages send a visitor who must sign in first.
+LOGIN_URL = "pages:login"
 
-CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=["http://localhost:3000"])
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=_FRONTEND_ORIGINS)
 CORS_ALLOW_CREDENTIALS = True
 
 # --- Transport security ---------------------------------------------------------------
@@ -180,7 +192,8 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# For the HTML pages (admin, API docs); every asset they use is served by the service.
+# For the HTML pages (admin, API docs, account pages); every asset they use is served by
+# the service.
 # Inline styles are allowed: Swagger UI sets them, and a style cannot run code.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -216,7 +229,7 @@ ACCOUNTS_LOGIN_FAILURE_WINDOW = env.int("ACCOUNTS_LOGIN_FAILURE_WINDOW", default
 ACCOUNTS_RECHECK_FAILURE_LIMIT = env.int("ACCOUNTS_RECHECK_FAILURE_LIMIT", default=5)
 ACCOUNTS_RECHECK_FAILURE_WINDOW = env.int("ACCOUNTS_RECHECK_FAILURE_WINDOW", default=300)
 # Request limits by scope, as "<count>/<period>" ("30/min", "1/3min"); the scope names
-# the action, and the throttle in accounts/throttling.py says what it keys on.
+# the action, and accounts/security/limits.py says what each one counts per.
 THROTTLE_RATES = {
     "login": env.str("THROTTLE_LOGIN", default="30/min"),
     "login_failure": env.str("THROTTLE_LOGIN_FAILURE", default="10/min"),
@@ -307,6 +320,10 @@ PASSWORD_RESET_TIMEOUT = 3600
 # --- Language -------------------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
+# The account pages' language switch keeps an anonymous visitor's choice in this cookie.
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGES = [("en", _("English")), ("ar", _("Arabic"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
@@ -351,8 +368,9 @@ ACCOUNTS_EMAIL_RETRY_DELAY = env.int("ACCOUNTS_EMAIL_RETRY_DELAY", default=60)
 # The name authenticator apps show beside the account, and passkey prompts show as the site.
 ACCOUNTS_MFA_ISSUER = env.str("ACCOUNTS_MFA_ISSUER", default="Accounts")
 ACCOUNTS_WEBAUTHN_RP_NAME = env.str("ACCOUNTS_WEBAUTHN_RP_NAME", default=ACCOUNTS_MFA_ISSUER)
-# Empty: the host and the origin of FRONTEND_URL (mfa/app_settings.py). A list replaces
-# that default, so a native app's origin (``android:apk-key-hash:...``) comes with the web one.
+# Empty: the host and the origin of FRONTEND_URL, else of SITE_URL (mfa/app_settings.py). A
+# list replaces that default, so a native app's origin (``android:apk-key-hash:...``) comes
+# with the web one.
 ACCOUNTS_WEBAUTHN_RP_ID = env.str("ACCOUNTS_WEBAUTHN_RP_ID", default="")
 ACCOUNTS_WEBAUTHN_ORIGINS = env.list("ACCOUNTS_WEBAUTHN_ORIGINS", default=[])
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import grimp
 from django.conf import settings
 
-PACKAGES = ("accounts", "core", "mfa", "config")
+PACKAGES = ("accounts", "core", "mfa", "pages", "config")
 BASE = Path(settings.BASE_DIR)
 
 

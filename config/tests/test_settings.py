@@ -22,7 +22,16 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "SECURE_SSL_REDIRECT"}
+        if key
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "SECURE_SSL_REDIRECT",
+            "SITE_URL",
+            "FRONTEND_URL",
+        }
     }
     environment.update(DJANGO_SETTINGS_MODULE="config.settings.base", **env)
     return subprocess.run(
@@ -45,10 +54,60 @@ def test_production_refuses_the_development_secret_key():
 
 def test_production_settings_pass_check_deploy():
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING", DEBUG="0", SECRET_KEY=PROD_KEY
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=PROD_KEY,
+        SITE_URL="https://accounts.example.com",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_without_a_public_site_url_fails_check_deploy():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", DEBUG="0", SECRET_KEY=PROD_KEY
+    )
+
+    assert result.returncode != 0
+    assert "accounts.W002" in result.stderr
+
+
+def test_a_front_end_takes_the_links_so_the_site_url_may_stay_local():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=PROD_KEY,
+        FRONTEND_URL="https://app.example.com",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_site_url_that_is_not_a_url_stops_the_start_up():
+    result = run_manage("check", SITE_URL="accounts.example.com")
+
+    assert result.returncode != 0
+    assert "accounts.E004" in result.stderr
+
+
+def test_the_front_end_origin_is_the_default_for_cors_and_csrf():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.CORS_ALLOWED_ORIGINS, s.CSRF_TRUSTED_ORIGINS)"
+    )
+    with_front_end = run_manage(
+        "shell", "--no-imports", "-c", code, FRONTEND_URL="https://app.example.com/budget/"
+    )
+    without = run_manage("shell", "--no-imports", "-c", code)
+
+    assert with_front_end.stdout.split() == ["['https://app.example.com']"] * 2
+    assert without.stdout.split() == ["[]", "[]"]
 
 
 def test_production_turns_on_transport_security():

@@ -33,10 +33,32 @@ def test_the_settings_pass_with_a_parent_domain_and_an_app_origin():
     assert check_relying_party(None) == []  # example.com, app.example.com, android:...
 
 
-def test_without_a_front_end_or_explicit_settings_the_check_fails(settings):
+def test_without_a_front_end_the_defaults_are_the_host_and_origin_of_the_service(settings):
     settings.ACCOUNTS_WEBAUTHN_RP_ID = ""
     settings.ACCOUNTS_WEBAUTHN_ORIGINS = []
     settings.FRONTEND_URL = ""
+    settings.SITE_URL = "https://accounts.example.com"
+
+    assert app_settings.WEBAUTHN_RP_ID == "accounts.example.com"
+    assert app_settings.WEBAUTHN_ORIGINS == ["https://accounts.example.com"]
+    assert check_relying_party(None) == []
+
+
+def test_the_development_default_is_a_localhost_relying_party(settings):
+    settings.ACCOUNTS_WEBAUTHN_RP_ID = ""
+    settings.ACCOUNTS_WEBAUTHN_ORIGINS = []
+    settings.FRONTEND_URL = ""
+    settings.SITE_URL = "http://localhost:8000"
+
+    assert app_settings.WEBAUTHN_ORIGINS == ["http://localhost:8000"]
+    assert check_relying_party(None) == []
+
+
+def test_without_any_site_or_explicit_settings_the_check_fails(settings):
+    settings.ACCOUNTS_WEBAUTHN_RP_ID = ""
+    settings.ACCOUNTS_WEBAUTHN_ORIGINS = []
+    settings.FRONTEND_URL = ""
+    settings.SITE_URL = ""
 
     assert _ids(check_relying_party(None)) == ["mfa.E001"]
 

@@ -1,0 +1,86 @@
+"""What a person reads on each page, in each language: headings, labels, buttons, messages.
+
+The browser tests find everything by these words, as a person would.
+"""
+
+from __future__ import annotations
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "create_account": "Create an account",
+        "create": "Create account",
+        "email": "Email address",
+        "password": "Password",
+        "check_email": "Check your email",
+        "verify_title": "Verify your email address",
+        "verify": "Verify email address",
+        "verified": "Your email address is verified.",
+        "sign_in": "Sign in",
+        "setup": "Set up your account",
+        "first_name": "First name",
+        "last_name": "Last name",
+        "currency": "Currency",
+        "finish": "Finish setup",
+        "ready": "Welcome! Your account is ready.",
+        "profile": "Your profile",
+        "save": "Save profile",
+        "saved": "Your profile was saved.",
+        "other_language": "العربية",
+        "sign_out": "Sign out",
+        "signed_out": "You are signed out.",
+        "security": "Security",
+        "sessions": "Signed-in browsers",
+        "end_session": "Sign out this browser",
+        "session_ended": "The session was signed out.",
+        "download": "Download your data",
+        "delete_section": "Delete your account",
+        "delete": "Delete my account",
+        "deleted": "Your account was deleted",
+    },
+    "ar": {
+        "create_account": "إنشاء حساب",
+        "create": "أنشئ الحساب",
+        "email": "عنوان البريد الإلكتروني",
+        "password": "كلمة المرور",
+        "check_email": "تحقق من بريدك الإلكتروني",
+        "verify_title": "تأكيد عنوان بريدك الإلكتروني",
+        "verify": "تأكيد عنوان البريد الإلكتروني",
+        "verified": "تم تأكيد عنوان بريدك الإلكتروني.",
+        "sign_in": "تسجيل الدخول",
+        "setup": "إعداد حسابك",
+        "first_name": "الاسم الأول",
+        "last_name": "اسم العائلة",
+        "currency": "العملة",
+        "finish": "إنهاء الإعداد",
+        "ready": "مرحبًا! حسابك جاهز.",
+        "profile": "ملفك الشخصي",
+        "save": "حفظ الملف الشخصي",
+        "saved": "تم حفظ ملفك الشخصي.",
+        "other_language": "English",
+        "sign_out": "تسجيل الخروج",
+        "signed_out": "تم تسجيل خروجك.",
+        "security": "الأمان",
+        "sessions": "المتصفحات المسجَّل دخولها",
+        "end_session": "سجّل الخروج من هذا المتصفح",
+        "session_ended": "تم تسجيل الخروج من الجلسة.",
+        "download": "نزّل بياناتك",
+        "delete_section": "حذف حسابك",
+        "delete": "احذف حسابي",
+        "deleted": "تم حذف حسابك",
+    },
+}
+# The journeys of a forgotten password and an email change run in English.
+WORDS["en"].update(
+    {
+        "reset_title": "Reset your password",
+        "send_reset": "Send reset link",
+        "new_password_title": "Choose a new password",
+        "new_password": "New password",
+        "set_password": "Set new password",
+        "email_section": "Email address",
+        "new_email": "New email address",
+        "send_confirmation": "Send confirmation link",
+        "confirm_title": "Confirm your new email address",
+        "confirm": "Confirm email address",
+    }
+)
