@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from accounts.permissions import RecentlyAuthenticated
 from accounts.views.base import client_of, signed_in, validated
+from core.exceptions import NotFound
 from core.viewsets import KnownMethodsMixin
 from mfa import flows, passkeys, selectors
 from mfa.serializers import (
@@ -53,6 +54,18 @@ STEP_UP_401 = _error(
 )
 FIELD_ERRORS = "Field errors: `{field: [message]}` and `codes`"
 NOT_YOURS = _error("`not_found`: no passkey with this id among the user's own (404 either way).")
+
+
+#: The largest id a ``bigint`` column holds; a longer number is no passkey's id.
+MAX_ID = 2**63 - 1
+
+
+def _passkey_id(pk: str) -> int:
+    """The id in the path (digits only, by the route), or 404 past what the database holds."""
+    value = int(pk)
+    if value > MAX_ID:
+        raise NotFound
+    return value
 
 
 class MfaViewSet(KnownMethodsMixin, viewsets.ViewSet):
@@ -240,7 +253,7 @@ class PasskeyViewSet(KnownMethodsMixin, viewsets.ViewSet):
     def partial_update(self, request: Request, pk: str) -> Response:
         """Give one of the user's passkeys a new name."""
         data = validated(PasskeyRenameInput, request)
-        passkey = flows.rename_passkey(user=signed_in(request), passkey_id=int(pk), **data)
+        passkey = flows.rename_passkey(user=signed_in(request), passkey_id=_passkey_id(pk), **data)
         return Response(selectors.passkey_metadata(passkey))
 
     @extend_schema(
@@ -251,5 +264,5 @@ class PasskeyViewSet(KnownMethodsMixin, viewsets.ViewSet):
     )
     def destroy(self, request: Request, pk: str) -> Response:
         """Remove one of the user's passkeys; if it was the last factor, the codes go too."""
-        flows.remove_passkey(user=signed_in(request), passkey_id=int(pk), client=client_of(request))
+        flows.remove_passkey(user=signed_in(request), passkey_id=_passkey_id(pk), client=client_of(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -90,3 +90,24 @@ def sign_in_with_code(user: User, secret: str) -> BrowserClient:
     assert second.status_code == HTTPStatus.OK, second.content
     browser.credentials(HTTP_X_CSRFTOKEN=second.json()["csrf_token"])
     return browser
+
+
+def reauthenticate_with_passkey(
+    client: APIClient, authenticator: SoftwareAuthenticator, *, origin: str = WEB_ORIGIN
+) -> None:
+    """Renew the step-up proof of ``client`` with a passkey alone."""
+    options = client.post("/auth/reauthenticate/options/", format="json")
+    assert options.status_code == HTTPStatus.OK, options.content
+    response = client.post(
+        "/auth/reauthenticate/",
+        {"credential": authenticator.get(options.json(), origin=origin)},
+        format="json",
+    )
+    assert response.status_code == HTTPStatus.OK, response.content
+
+
+def wrong_code(secret: str) -> str:
+    """Six digits that no step within the drift window shows."""
+    now = time.time()
+    window = {totp.code_at(secret, now + offset) for offset in (-30, 0, 30)}
+    return next(f"{n:06d}" for n in range(10**6) if f"{n:06d}" not in window)

@@ -15,7 +15,13 @@ from conftest import BrowserClient
 from mfa import recovery_codes
 from mfa.errors import InvalidCode
 from mfa.models import TOTPDevice
-from mfa.tests.helpers import code_before, code_now, enrol_totp_via_api, sign_in_with_code
+from mfa.tests.helpers import (
+    code_before,
+    code_now,
+    enrol_totp_via_api,
+    sign_in_with_code,
+    wrong_code,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +66,7 @@ def test_enrolling_an_app_shows_the_secret_once_and_confirming_gives_ten_codes(l
 
 def test_a_wrong_code_is_refused_and_the_setup_stays_pending(logged_in):
     secret = logged_in.post("/auth/mfa/totp/", format="json").json()["secret"]
-    wrong = "000000" if code_now(secret) != "000000" else "111111"
+    wrong = wrong_code(secret)
 
     refused = logged_in.post("/auth/mfa/totp/confirm/", {"code": wrong}, format="json")
     accepted = logged_in.post("/auth/mfa/totp/confirm/", {"code": code_now(secret)}, format="json")
