@@ -74,8 +74,7 @@ class PasskeyCreatedSerializer(PasskeySerializer):
     recovery_codes = serializers.ListField(
         child=serializers.CharField(),
         required=False,
-        help_text="Only when the passkey is the user's first second factor: ten codes, "
-        "shown once.",
+        help_text="Only when the passkey is the user's first second factor: ten codes, shown once.",
     )
 
 

@@ -146,7 +146,9 @@ class MfaViewSet(KnownMethodsMixin, viewsets.ViewSet):
         factor (shown this once), else ``{}``.
         """
         data = validated(TotpConfirmInput, request)
-        codes = flows.confirm_totp(user=signed_in(request), code=data["code"], client=client_of(request))
+        codes = flows.confirm_totp(
+            user=signed_in(request), code=data["code"], client=client_of(request)
+        )
         return Response({} if codes is None else {"recovery_codes": codes})
 
     @extend_schema(
@@ -196,8 +198,8 @@ class PasskeyViewSet(KnownMethodsMixin, viewsets.ViewSet):
         },
         tags=["passkeys"],
     )
-    @action(detail=False, methods=["post"], permission_classes=STEP_UP)
-    def options(self, request: Request) -> Response:
+    @action(detail=False, methods=["post"], url_path="options", permission_classes=STEP_UP)
+    def creation_options(self, request: Request) -> Response:
         """Options to create a passkey; the user's existing ones are excluded."""
         return Response(passkeys.registration_options(user=signed_in(request)))
 
@@ -264,5 +266,7 @@ class PasskeyViewSet(KnownMethodsMixin, viewsets.ViewSet):
     )
     def destroy(self, request: Request, pk: str) -> Response:
         """Remove one of the user's passkeys; if it was the last factor, the codes go too."""
-        flows.remove_passkey(user=signed_in(request), passkey_id=_passkey_id(pk), client=client_of(request))
+        flows.remove_passkey(
+            user=signed_in(request), passkey_id=_passkey_id(pk), client=client_of(request)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)

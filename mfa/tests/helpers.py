@@ -39,9 +39,7 @@ def enrol_totp_via_api(client: APIClient) -> tuple[str, list[str]]:
     setup = client.post("/auth/mfa/totp/", format="json")
     assert setup.status_code == HTTPStatus.OK, setup.content
     secret = setup.json()["secret"]
-    confirm = client.post(
-        "/auth/mfa/totp/confirm/", {"code": code_before(secret)}, format="json"
-    )
+    confirm = client.post("/auth/mfa/totp/confirm/", {"code": code_before(secret)}, format="json")
     assert confirm.status_code == HTTPStatus.OK, confirm.content
     codes: list[str] = confirm.json().get("recovery_codes", [])
     return secret, codes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
@@ -21,9 +22,7 @@ from mfa.tests.helpers import (
 pytestmark = pytest.mark.django_db
 
 
-def test_the_first_passkey_comes_with_recovery_codes_and_the_next_without(
-    logged_in, authenticator
-):
+def test_the_first_passkey_comes_with_recovery_codes_and_the_next_without(logged_in, authenticator):
     first = add_passkey_via_api(logged_in, authenticator, name="Laptop")
     # The session proved a password only; the user has a factor now, and it is asked for.
     reauthenticate_with_passkey(logged_in, authenticator)
@@ -53,7 +52,7 @@ def test_creation_options_exclude_the_users_passkeys(logged_in, authenticator):
     assert options["authenticatorSelection"]["residentKey"] == "required"
 
 
-def _options(client: BrowserClient) -> dict:
+def _options(client: BrowserClient) -> dict[str, Any]:
     response = client.post("/auth/passkeys/options/", format="json")
     assert response.status_code == HTTPStatus.OK
     return dict(response.json())

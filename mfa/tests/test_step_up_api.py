@@ -142,7 +142,9 @@ def test_wrong_codes_share_the_recheck_limit_with_change_password(with_app, user
         assert wrong.json()["codes"] == {"current_password": ["wrong_password"]}
     for _ in range(2):
         wrong = browser.post(
-            "/auth/reauthenticate/", {"password": PASSWORD, "code": wrong_code(secret)}, format="json"
+            "/auth/reauthenticate/",
+            {"password": PASSWORD, "code": wrong_code(secret)},
+            format="json",
         )
         assert wrong.json()["codes"] == {"code": ["invalid_code"]}
     TOTPDevice.objects.filter(user=user).update(last_used_step=None)

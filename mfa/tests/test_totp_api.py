@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import AuthToken
 from accounts.security.tokens import issue_token
-from accounts.tests.factories import PASSWORD, UserFactory
+from accounts.tests.factories import PASSWORD
 from conftest import BrowserClient
 from mfa import recovery_codes
 from mfa.errors import InvalidCode
