@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.permissions import RecentlyAuthenticated
-from accounts.views.base import client_of, signed_in, validated
+from accounts.views.base import REAUTHENTICATION_REQUIRED, client_of, signed_in, validated
 from core.exceptions import NotFound
 from core.viewsets import KnownMethodsMixin
 from mfa import flows, passkeys, selectors
@@ -47,11 +47,7 @@ def _error(description: str) -> OpenApiResponse:
 
 
 NOT_AUTHENTICATED = _error("`not_authenticated`: no valid session or bearer token.")
-STEP_UP_401 = _error(
-    "`not_authenticated`; or `reauthentication_required` with `methods` (`password`, "
-    "`totp`, `recovery_code`, `passkey`): no proof of identity in the last 5 minutes on "
-    "this session or token. Renew it at `POST /auth/reauthenticate/`, then retry."
-)
+STEP_UP_401 = REAUTHENTICATION_REQUIRED
 FIELD_ERRORS = "Field errors: `{field: [message]}` and `codes`"
 NOT_YOURS = _error("`not_found`: no passkey with this id among the user's own (404 either way).")
 

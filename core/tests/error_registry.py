@@ -85,7 +85,7 @@ def _exception_messages() -> Iterator[ErrorMessage]:
 def _service_error_messages() -> Iterator[ErrorMessage]:
     """The messages of every ``ServiceError`` of the service's apps, as they render."""
     _import_app_modules()
-    classes = {ServiceError, *_subclasses(ServiceError)}
+    classes: set[type[ServiceError]] = {ServiceError, *_subclasses(ServiceError)}
     for cls in sorted((c for c in classes if _is_ours_or_drf(c)), key=_name):
         source = _name(cls)
         yield source, cls.default_code, str(cls.default_message)
