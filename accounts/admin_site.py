@@ -3,9 +3,9 @@
 - The password form is checked by ``accounts.backends.AccountBackend`` (limits, events).
 - Staff with a second factor then answer it: the password step leaves a pending sign-in
   (``accounts.security.pending_sign_ins``, as ``POST /auth/login/`` does) and the
-  second step completes it with ``accounts.flows.login.complete_second_step``. The
-  admin has no script of its own, so it takes a code or a recovery code; a passkey
-  session started on the service's own pages or API is accepted as it is.
+  second step completes it with ``accounts.flows.login.complete_second_step``: a code,
+  a recovery code, or a passkey (a small script, ``static/accounts/admin/passkey.js``,
+  gets the options from ``POST /auth/mfa/authenticate/options/`` and posts the answer).
 - With ``ACCOUNTS_ADMIN_REQUIRE_MFA`` (on when ``DEBUG`` is off), staff without a second
   factor are kept out until they add one through the API or the account pages.
 
@@ -14,6 +14,7 @@ Installed as Django's default site (``accounts.apps.AccountsAdminConfig``).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -40,6 +41,7 @@ from core.client import Client
 from core.exceptions import ServiceError
 
 SECOND_STEP_TEMPLATE = "admin/accounts/second_step.html"
+InvalidCredentialMessage = _("The passkey could not be verified.")
 
 
 def _second_factor_required(user: object) -> bool:
@@ -83,7 +85,7 @@ class AdminLoginForm(AdminAuthenticationForm):
 
 
 class AdminSecondStepForm(forms.Form):
-    """The second step: a code from the authenticator app, or one recovery code."""
+    """The second step: a code from the authenticator app, a recovery code or a passkey."""
 
     mfa_token = forms.CharField(widget=forms.HiddenInput, max_length=128)
     code = forms.CharField(
@@ -98,11 +100,25 @@ class AdminSecondStepForm(forms.Form):
         max_length=64,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+    # The passkey's answer, as JSON, filled in by the page's script.
+    credential = forms.CharField(widget=forms.HiddenInput, required=False, max_length=16_000)
+
+    def clean_credential(self) -> dict[str, Any] | None:
+        text = self.cleaned_data.get("credential")
+        if not text:
+            return None
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = None
+        if not isinstance(value, dict):
+            raise ValidationError(InvalidCredentialMessage, code="invalid_credential")
+        return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        given = [name for name in ("code", "recovery_code") if data.get(name)]
-        if len(given) != 1:
+        given = [name for name in ("code", "recovery_code", "credential") if data.get(name)]
+        if len(given) != 1 and not self.has_error("credential"):
             raise ValidationError(
                 _("Enter a code from your authenticator app or a recovery code."),
                 code="one_answer",
@@ -170,7 +186,7 @@ class AccountsAdminSite(admin.AdminSite):
             return self.second_step(request, view)
         return AdminLoginView.as_view(**options)(request)
 
-    @method_decorator(sensitive_post_parameters("code", "recovery_code"))
+    @method_decorator(sensitive_post_parameters("code", "recovery_code", "credential"))
     def second_step(self, request: HttpRequest, view: AdminLoginView) -> HttpResponse:
         """Complete the pending sign-in with a code and start the admin session."""
         form = AdminSecondStepForm(request.POST)
@@ -182,6 +198,7 @@ class AccountsAdminSite(admin.AdminSite):
                     client=Client.of(request),
                     code=form.cleaned_data["code"] or None,
                     recovery_code=form.cleaned_data["recovery_code"] or None,
+                    credential=form.cleaned_data["credential"],
                 )
             except InvalidMfaToken as error:
                 # Expired, voided by wrong answers, or another browser's: start over.

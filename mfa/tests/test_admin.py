@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from http import HTTPStatus
@@ -215,3 +216,33 @@ def test_factor_lists_are_read_only_and_show_no_secret(staff):
     assert bytes(device.encrypted_secret).hex() not in page.content.decode()
     assert delete.status_code == HTTPStatus.FORBIDDEN
     assert client.get("/admin/mfa/passkey/").status_code == HTTPStatus.OK
+
+
+def test_staff_answer_with_a_passkey_and_a_bad_answer_is_refused(staff, authenticator):
+    from mfa import passkeys
+    from mfa.tests.conftest import WEB_ORIGIN
+
+    options = passkeys.registration_options(user=staff)
+    passkeys.register_passkey(
+        user=staff, credential=authenticator.create(options, origin=WEB_ORIGIN), name="key"
+    )
+    client = Client()
+    page = password_step(client, staff.email)
+    token = mfa_token_in(page)
+    assert "Use a passkey" in page
+    bad = client.post("/admin/login/", {"mfa_token": token, "credential": "[1, 2"})
+    request_options = client.post(
+        "/auth/mfa/authenticate/options/", {"mfa_token": token}, content_type="application/json"
+    ).json()
+
+    response = client.post(
+        "/admin/login/",
+        {
+            "mfa_token": token,
+            "credential": json.dumps(authenticator.get(request_options, origin=WEB_ORIGIN)),
+        },
+    )
+
+    assert "The passkey could not be verified." in bad.content.decode()
+    assert response.status_code == HTTPStatus.FOUND
+    assert client.get("/admin/").status_code == HTTPStatus.OK

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from accounts.models import AuthToken, SecurityEvent
+from accounts.models import AuthToken, SecurityEvent, User
 from accounts.tests.factories import PASSWORD, UserFactory
 from mfa.models import Passkey
 
@@ -177,3 +177,23 @@ def test_a_passkey_from_the_browser_gets_a_token_and_answers_a_second_step(page)
     assert first["body"]["methods"] == ["passkey", "recovery_code"]
     assert second["status"] == 200, second
     assert call(page, "GET", "/auth/me/")["body"]["id"] == user.pk
+
+
+def test_staff_answer_the_admins_second_step_with_a_passkey(page, live_server):
+    staff = User.objects.create_superuser("boss@example.com", PASSWORD)
+    register_passkey(page, staff.email)
+    call(page, "POST", "/auth/logout/")
+
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/accounts/user/")
+    page.get_by_label("Email").fill(staff.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Use a passkey").click()
+    page.wait_for_url(f"{live_server.url}/admin/accounts/user/")
+
+    assert (
+        page.get_by_role("link", name="Log out").count()
+        + page.get_by_role("button", name="Log out").count()
+        == 1
+    )
+    assert SecurityEvent.objects.filter(user=staff, type="login").count() == 2
