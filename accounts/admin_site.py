@@ -41,7 +41,7 @@ from core.client import Client
 from core.exceptions import ServiceError
 
 SECOND_STEP_TEMPLATE = "admin/accounts/second_step.html"
-InvalidCredentialMessage = _("The passkey could not be verified.")
+INVALID_CREDENTIAL_MESSAGE = _("The passkey could not be verified.")
 
 
 def _second_factor_required(user: object) -> bool:
@@ -112,7 +112,7 @@ class AdminSecondStepForm(forms.Form):
         except ValueError:
             value = None
         if not isinstance(value, dict):
-            raise ValidationError(InvalidCredentialMessage, code="invalid_credential")
+            raise ValidationError(INVALID_CREDENTIAL_MESSAGE, code="invalid_credential")
         return value
 
     def clean(self) -> dict[str, Any]:

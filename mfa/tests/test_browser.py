@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Page, sync_playwright
 
 from accounts.models import AuthToken, SecurityEvent, User
@@ -97,6 +98,9 @@ def page(live_server: Any, settings: Any, monkeypatch: pytest.MonkeyPatch) -> It
             yield page
         finally:
             browser.close()
+            # The test's own queries ran in Playwright's context, on a connection of
+            # their own: close it, or the test database cannot be dropped at the end.
+            connections.close_all()
 
 
 def call(page: Page, method: str, path: str, body: object = None) -> dict[str, Any]:
