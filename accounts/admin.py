@@ -1,22 +1,24 @@
-"""The Django admin for users, their sessions, bearer tokens and security events."""
+"""The Django admin for users, their sessions, bearer tokens and security events.
+
+The site itself, with its sign-in, is ``accounts.admin_site``.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib import admin
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import AuthToken, SecurityEvent, User, UserSession
+from accounts.security import second_factors
 from accounts.security.events import record_security_event
 from core.client import Client
-from core.exceptions import ServiceError
 
 # Django's admin and form classes are generic only in the stubs; subscripting them at
 # runtime would fail, so the typed bases exist for the type checker alone.
@@ -32,24 +34,6 @@ else:
     _ChangeFormBase = UserChangeForm
     _UserAdminBase = DjangoUserAdmin
     _UserSessionAdminBase = _AuthTokenAdminBase = _SecurityEventAdminBase = admin.ModelAdmin
-
-
-class AdminLoginForm(AdminAuthenticationForm):
-    """The admin's sign-in, through the same gate as every other sign-in.
-
-    Django's form calls ``authenticate()``, which is ``accounts.backends.AccountBackend``:
-    the per-email lockout, the per-address limits and the events of the API login. A
-    refusal of the gate (too many failures) is shown on the form.
-    """
-
-    def clean(self) -> dict[str, Any]:
-        try:
-            return super().clean()
-        except ServiceError as error:
-            raise ValidationError(str(error.message), code=error.code) from error
-
-
-admin.site.login_form = AdminLoginForm
 
 
 class UserCreationForm(_CreationFormBase):
@@ -82,9 +66,10 @@ class UserAdmin(_UserAdminBase):
     )
     list_filter = ("status", "currency", "language", "email_verified", "is_staff", "is_active")
     search_fields = ("email", "first_name", "last_name")
-    readonly_fields = ("date_joined", "last_login")
+    readonly_fields = ("date_joined", "last_login", "second_factors")
+    actions = ("remove_second_factors",)
     fieldsets = (
-        (None, {"fields": ("email", "password")}),
+        (None, {"fields": ("email", "password", "second_factors")}),
         (_("Profile"), {"fields": ("first_name", "last_name", "currency", "language")}),
         (_("Status"), {"fields": ("status", "email_verified")}),
         (
@@ -102,6 +87,34 @@ class UserAdmin(_UserAdminBase):
             },
         ),
     )
+
+    @admin.display(description=_("Second factors"))
+    def second_factors(self, user: User) -> str:
+        names = {
+            "totp": _("authenticator app"),
+            "passkey": _("passkey"),
+            "recovery_code": _("recovery codes"),
+        }
+        methods = second_factors.methods(user) if user.pk else []
+        return ", ".join(str(names.get(method, method)) for method in methods) or "-"
+
+    @admin.action(
+        description=_("Remove all second factors (the users are emailed)"),
+        permissions=["change"],
+    )
+    def remove_second_factors(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """For people who lost every factor: the same flow as the API, with event and email."""
+        client = Client.of(request)
+        changed = sum(1 for user in queryset if second_factors.remove_all(user=user, client=client))
+        self.message_user(
+            request,
+            ngettext(
+                "Removed the second factors of %(count)d user.",
+                "Removed the second factors of %(count)d users.",
+                changed,
+            )
+            % {"count": changed},
+        )
 
 
 @admin.register(UserSession)

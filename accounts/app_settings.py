@@ -117,5 +117,14 @@ class AppSettings:
         """Seconds from an account's first failed re-check until its count restarts (300)."""
         return int(self._get("RECHECK_FAILURE_WINDOW", 300))
 
+    @property
+    def ADMIN_REQUIRE_MFA(self) -> bool:
+        """Keep staff without a second factor out of the admin (on when ``DEBUG`` is off).
+
+        They add one through the API or the account pages first; staff with one always
+        answer it at the admin's sign-in, whatever this says.
+        """
+        return bool(self._get("ADMIN_REQUIRE_MFA", not settings.DEBUG))
+
 
 app_settings = AppSettings()

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class AccountsConfig(AppConfig):
@@ -13,3 +14,11 @@ class AccountsConfig(AppConfig):
         # password ends and record sign-ins.
         from accounts import checks, schema  # noqa: F401
         from accounts.security import cache, credentials, events  # noqa: F401
+
+
+class AccountsAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, whose default site signs staff in as the API does (second factors)."""
+
+    default = False  # named in INSTALLED_APPS; ``accounts`` itself is AccountsConfig
+
+    default_site = "accounts.admin_site.AccountsAdminSite"

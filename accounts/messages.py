@@ -18,7 +18,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from accounts.models import PendingEmailChange, User
+from accounts.models import PendingEmailChange, SecurityEvent, User
 from accounts.security import keys
 from core.i18n import supported_languages
 
@@ -87,6 +87,38 @@ def _password_changed(user: User, data: dict[str, str]) -> tuple[str, dict[str, 
     return user.email, {"reset_link": account_link("reset_password")}
 
 
+#: The changes of second factors that ``security_change`` tells of: security event types.
+#: This app knows their names only (``accounts`` never imports ``mfa``).
+SECURITY_CHANGES = frozenset(
+    {
+        SecurityEvent.Type.MFA_ENABLED,
+        SecurityEvent.Type.MFA_DISABLED,
+        SecurityEvent.Type.RECOVERY_CODES_REGENERATED,
+        SecurityEvent.Type.PASSKEY_ADDED,
+        SecurityEvent.Type.PASSKEY_REMOVED,
+    }
+)
+
+
+def _security_change(user: User, data: dict[str, str]) -> tuple[str, dict[str, Any]] | None:
+    """A second factor was added or removed, or recovery codes renewed.
+
+    ``data``: ``change`` (a :data:`SECURITY_CHANGES` type), and optionally ``name``
+    (the passkey's), ``second_step`` (``off`` when sign-in no longer asks for a second
+    factor) and ``by_staff`` (``yes`` when staff made the change).
+    """
+    change = data["change"]
+    if change not in SECURITY_CHANGES:
+        raise ValueError(f"Unknown security change {change!r}")
+    return user.email, {
+        "change": change,
+        "name": data.get("name", ""),
+        "second_step_off": data.get("second_step") == "off",
+        "by_staff": data.get("by_staff") == "yes",
+        "reset_link": f"{settings.FRONTEND_URL}/reset-password",
+    }
+
+
 BUILDERS: dict[str, Builder] = {
     "verify_email": _verify_email,
     "password_reset": _password_reset,
@@ -94,6 +126,7 @@ BUILDERS: dict[str, Builder] = {
     "email_change_requested": _email_change_requested,
     "email_changed": _email_changed,
     "password_changed": _password_changed,
+    "security_change": _security_change,
 }
 
 

@@ -226,6 +226,9 @@ class ExportSerializer(serializers.Serializer[Any]):
     profile = serializers.DictField()
     sessions = serializers.ListField(child=serializers.DictField())
     tokens = serializers.ListField(child=serializers.DictField())
+    second_factors = serializers.DictField(
+        help_text="As `GET /auth/mfa/`: the authenticator app, recovery code counts, passkeys."
+    )
     security_events = serializers.ListField(child=serializers.DictField())
 
 

@@ -9,6 +9,7 @@ from core.views import ApiDocsView
 
 urlpatterns = [
     path("", include("accounts.urls")),
+    path("", include("mfa.urls")),
     path("", include("core.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from a URL, not inline, so the

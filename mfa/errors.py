@@ -66,6 +66,24 @@ class TotpSetupExpired(MfaError):
     default_field = "code"
 
 
+class TotpNotEnabled(MfaError):
+    """There is no authenticator app to turn off."""
+
+    status_code = 404
+    default_message = _("No authenticator app is set up.")
+    default_code = "totp_not_enabled"
+
+
+class SecondFactorNeeded(MfaError):
+    """Recovery codes only back up another factor: without one, there is nothing to recover."""
+
+    status_code = 409
+    default_message = _(
+        "Add an authenticator app or a passkey first: recovery codes only back them up."
+    )
+    default_code = "second_factor_needed"
+
+
 class InvalidPasskeyName(MfaError):
     """A passkey name that is empty after trimming, too long, or has control characters."""
 

@@ -13,7 +13,7 @@ from django.db.models import BooleanField, Exists, Expression, ExpressionWrapper
 
 from accounts.models import User
 from core.client import Client
-from mfa import base, passkeys, recovery_codes, totp
+from mfa import base, flows, passkeys, recovery_codes, selectors, totp
 from mfa.errors import InvalidCode
 from mfa.models import Passkey, TOTPDevice
 
@@ -64,3 +64,9 @@ class MfaSecondFactors:
 
     def sign_in_with_passkey(self, *, credential: object, client: Client) -> User:
         return passkeys.authenticate(purpose=passkeys.Purpose.LOGIN, credential=credential).user
+
+    def describe(self, user: User) -> dict[str, Any]:
+        return selectors.factor_summary(user)
+
+    def remove_all(self, *, user: User, client: Client) -> list[str]:
+        return flows.remove_all_factors(user=user, client=client)

@@ -8,14 +8,16 @@ from django.utils import timezone
 
 from accounts import representation, selectors
 from accounts.models import User
+from accounts.security import second_factors
 
 
 def export_user_data(*, user: User, current_session_id: int | None = None) -> dict[str, Any]:
-    """Collect the profile, sessions, bearer tokens and security events of ``user``.
+    """Collect the profile, sessions, bearer tokens, second factors and events of ``user``.
 
-    Each part has the shape the API shows (``accounts.representation``). Tokens appear
-    by their metadata only: neither the secret nor its digest or prefix is part of the
-    user's data, and an export file is often kept carelessly.
+    Each part has the shape the API shows (``accounts.representation``; the second
+    factors as ``GET /auth/mfa/``). Tokens and factors appear by their metadata only:
+    no secret, digest, prefix, seed or key is part of the user's data, and an export
+    file is often kept carelessly.
 
     Args:
         user: Whose data to export.
@@ -43,6 +45,7 @@ def export_user_data(*, user: User, current_session_id: int | None = None) -> di
             for session in sessions
         ],
         "tokens": [representation.token_metadata(token) for token in tokens],
+        "second_factors": second_factors.describe(user),
         "security_events": [
             representation.security_event(event)
             for event in selectors.list_security_events(user=user)

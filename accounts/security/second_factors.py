@@ -54,6 +54,12 @@ class SecondFactors(Protocol):
     def sign_in_with_passkey(self, *, credential: object, client: Client) -> User:
         """The user whose discoverable passkey made ``credential``: a whole sign-in."""
 
+    def describe(self, user: User) -> dict[str, Any]:
+        """The user's factors as JSON-ready metadata (for the export): never a secret."""
+
+    def remove_all(self, *, user: User, client: Client) -> list[str]:
+        """Remove every factor of ``user`` (staff), with its event and email; return their names."""
+
 
 _provider: SecondFactors | None = None
 
@@ -86,3 +92,13 @@ def has_second_factor(user: User) -> bool:
 def methods(user: User) -> list[str]:
     """The second factors ``user`` can answer with (empty without any)."""
     return _provider.methods(user) if _provider is not None else []
+
+
+def describe(user: User) -> dict[str, Any]:
+    """The metadata of ``user``'s second factors (empty without a provider)."""
+    return _provider.describe(user) if _provider is not None else {}
+
+
+def remove_all(*, user: User, client: Client) -> list[str]:
+    """Remove every second factor of ``user``, for staff; the names of those removed."""
+    return _provider.remove_all(user=user, client=client) if _provider is not None else []

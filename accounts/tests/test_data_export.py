@@ -28,7 +28,9 @@ def test_export_holds_profile_sessions_token_metadata_and_events(client):
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="account-export.json"'
     document = response.json()
-    assert set(document) == {"exported_at", "profile", "sessions", "tokens", "security_events"}
+    assert set(document) == {
+        "exported_at", "profile", "sessions", "tokens", "second_factors", "security_events",
+    }  # fmt: skip
     profile = document["profile"]
     assert profile["id"] == user.pk
     assert (profile["email"], profile["first_name"], profile["currency"]) == (

@@ -81,9 +81,9 @@ class AuthViewSet(
             400: ERRORS[400],
             401: OpenApiResponse(
                 description='`{"message": "Invalid credentials", "code": "invalid_credentials"}`;'
-                ' or, for a user with a second factor, `{"code": "mfa_required", "message", '
-                '"mfa_token", "methods"}`: nothing is started until '
-                "`POST /auth/mfa/authenticate/`."
+                " or, for a user with a second factor, `mfa_required`: "
+                '`{"code": "mfa_required", "message", "mfa_token", "methods"}`; nothing is '
+                "started until `POST /auth/mfa/authenticate/` answers the second step."
             ),
             403: OpenApiResponse(description="CSRF token missing or incorrect."),
             429: OpenApiResponse(

@@ -49,6 +49,15 @@ ERRORS = {
     ),
 }
 
+#: The 401 of a sensitive action (step-up, ``accounts.permissions.RecentlyAuthenticated``).
+REAUTHENTICATION_REQUIRED = OpenApiResponse(
+    description="`not_authenticated`; or `reauthentication_required` with `methods` (what "
+    "the user can prove themselves with: `password`, `totp`, `recovery_code`, `passkey`): "
+    "no proof of identity in the last 5 minutes on this session or token (for a user with "
+    "a second factor, none that included it). Renew it at `POST /auth/reauthenticate/`, "
+    "then retry."
+)
+
 
 class CredentialFreeCreateMixin(_ViewSetBase):
     """A ``create`` that proves identity in its body (or needs none): no session, no CSRF.

@@ -45,7 +45,13 @@ from accounts.throttling import (
     PasswordResetThrottle,
     VerificationResendThrottle,
 )
-from accounts.views.base import ERRORS, client_of, signed_in, validated
+from accounts.views.base import (
+    ERRORS,
+    REAUTHENTICATION_REQUIRED,
+    client_of,
+    signed_in,
+    validated,
+)
 
 
 class LifecycleActions:
@@ -99,7 +105,7 @@ class LifecycleActions:
     @extend_schema(
         summary="Change password",
         request=ChangePasswordInput,
-        responses={200: MessageSerializer, **ERRORS},
+        responses={200: MessageSerializer, **ERRORS, 401: REAUTHENTICATION_REQUIRED},
         tags=["lifecycle"],
     )
     @action(
@@ -153,7 +159,7 @@ class LifecycleActions:
     @extend_schema(
         summary="Change email",
         request=ChangeEmailInput,
-        responses={202: MessageSerializer, **ERRORS},
+        responses={202: MessageSerializer, **ERRORS, 401: REAUTHENTICATION_REQUIRED},
         tags=["lifecycle"],
     )
     @action(
@@ -189,7 +195,7 @@ class LifecycleActions:
     @extend_schema(
         summary="Delete account",
         request=PasswordInput,
-        responses={204: None, **ERRORS},
+        responses={204: None, **ERRORS, 401: REAUTHENTICATION_REQUIRED},
         tags=["lifecycle"],
     )
     @action(
@@ -205,7 +211,7 @@ class LifecycleActions:
 
     @extend_schema(
         summary="Export my data",
-        responses={200: ExportSerializer, 401: ERRORS[401]},
+        responses={200: ExportSerializer, 401: REAUTHENTICATION_REQUIRED},
         tags=["lifecycle"],
     )
     @action(

@@ -89,13 +89,26 @@ def _browser_checks(request: Request) -> None:
 _signed_in_responses = {
     200: LoginOutput,
     201: TokenCreatedSerializer,
-    400: ERRORS[400],
-    401: OpenApiResponse(
-        description="`invalid_mfa_token` (expired, used, void or another client's) or "
-        "`invalid_credentials`."
+    400: OpenApiResponse(
+        description="Field errors (`{field: [message]}` and `codes`): `invalid_code` on "
+        "`code` or `recovery_code` (wrong, malformed or used), `invalid_credential` or "
+        "`challenge_expired` on `credential`, `one_answer` when not exactly one is given."
     ),
-    429: ERRORS[429],
+    401: OpenApiResponse(
+        description="`invalid_mfa_token`: the pending sign-in is unknown, expired (5 "
+        "minutes), used, void (the 5th wrong answer voids it) or another client's; sign "
+        "in again. `invalid_credentials` when no second-factor provider is installed."
+    ),
+    403: OpenApiResponse(description="A browser's request without its CSRF token."),
+    429: OpenApiResponse(
+        description="`locked_out` (wrong answers count as failed logins of the email) or "
+        "`throttled`; `Retry-After` gives the seconds to wait."
+    ),
 }
+_passkey_options_response = OpenApiResponse(
+    description="WebAuthn `PublicKeyCredentialRequestOptions` as JSON (binary fields "
+    "base64url), for `navigator.credentials.get()`; the challenge is valid 5 minutes."
+)
 
 
 class SignInViewSet(KnownMethodsMixin, viewsets.ViewSet):
@@ -139,7 +152,11 @@ class SignInViewSet(KnownMethodsMixin, viewsets.ViewSet):
     @extend_schema(
         summary="Passkey options for the second step",
         request=MfaTokenInput,
-        responses={200: OpenApiResponse(description="WebAuthn request options.")},
+        responses={
+            200: _passkey_options_response,
+            400: ERRORS[400],
+            401: OpenApiResponse(description="`invalid_mfa_token`: sign in again."),
+        },
         auth=[],
         tags=["mfa"],
     )
@@ -179,7 +196,7 @@ class SignInViewSet(KnownMethodsMixin, viewsets.ViewSet):
     @extend_schema(
         summary="Options to sign in with a passkey",
         request=None,
-        responses={200: OpenApiResponse(description="WebAuthn request options.")},
+        responses={200: _passkey_options_response, 429: ERRORS[429]},
         auth=[],
         tags=["passkeys"],
     )

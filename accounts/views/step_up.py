@@ -22,7 +22,19 @@ class StepUpActions:
         request=ReauthenticateInput,
         responses={
             200: OpenApiResponse(description="`{}`: sensitive actions are open for 5 minutes."),
-            **ERRORS,
+            400: OpenApiResponse(
+                description="Field errors (`{field: [message]}` and `codes`): `required` on "
+                "`password` (neither a password nor a passkey), `wrong_password` on "
+                "`password`, `mfa_required` on `code` (a user with a second factor gave "
+                "none), `invalid_code` on `code` or `recovery_code`, `invalid_credential` "
+                "or `challenge_expired` on `credential`."
+            ),
+            401: ERRORS[401],
+            429: OpenApiResponse(
+                description="`reauthentication_locked`: 5 failed re-checks of this account "
+                "(passwords or codes, here or at change_password, change_email, "
+                "delete_account) in 5 minutes; `Retry-After` gives the seconds to wait."
+            ),
         },
         tags=["mfa"],
     )
@@ -43,7 +55,13 @@ class StepUpActions:
     @extend_schema(
         summary="Passkey options to re-authenticate",
         request=None,
-        responses={200: OpenApiResponse(description="WebAuthn request options."), **ERRORS},
+        responses={
+            200: OpenApiResponse(
+                description="WebAuthn request options (binary fields base64url) listing the "
+                "user's passkeys; the challenge is valid 5 minutes."
+            ),
+            401: ERRORS[401],
+        },
         tags=["mfa"],
     )
     @action(detail=False, methods=["post"], url_path="reauthenticate/options")

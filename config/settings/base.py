@@ -38,7 +38,8 @@ FRONTEND_URL = env.str("FRONTEND_URL", default="").rstrip("/")
 _FRONTEND_ORIGINS = [origin_of(FRONTEND_URL)] if FRONTEND_URL else []
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the service's sign-in (second factors): accounts/admin_site.py.
+    "accounts.apps.AccountsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -362,6 +363,8 @@ ACCOUNTS_SESSION_CACHE = "default" if REDIS_URL else None
 ACCOUNTS_TOKEN_TTL = env.int("ACCOUNTS_TOKEN_TTL", default=30 * 24 * 3600)
 ACCOUNTS_EMAIL_MAX_ATTEMPTS = env.int("ACCOUNTS_EMAIL_MAX_ATTEMPTS", default=5)
 ACCOUNTS_EMAIL_RETRY_DELAY = env.int("ACCOUNTS_EMAIL_RETRY_DELAY", default=60)
+# Staff without a second factor stay out of the admin until they add one.
+ACCOUNTS_ADMIN_REQUIRE_MFA = env.bool("ACCOUNTS_ADMIN_REQUIRE_MFA", default=not DEBUG)
 
 # --- Second factors (docs/mfa.md) -----------------------------------------------------
 

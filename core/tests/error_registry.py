@@ -1,7 +1,8 @@
 """Every error code the API can answer, with its messages in the active language.
 
 The registry is collected from the code, not typed: the exception classes of DRF and
-of the service's apps, the fields (and their validators) of every serializer, the
+of the service's apps (DRF's ``APIException`` and the service's own ``ServiceError``,
+which flows and mechanisms raise), the fields (and their validators) of every serializer, the
 profile validators, Django's password validators and the JSON parser. Calling
 ``error_messages()`` under ``translation.override(language)`` gives the messages a
 client would read in that language; the codes never depend on it.
@@ -19,11 +20,12 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, serializers
 
+from core.exceptions import RateLimited, ServiceError
 from core.parsers import JSONParser
 from core.serializers import KnownFieldsMixin
 
 # The service's own apps: their ``errors`` and ``serializers`` modules are searched.
-APPS = ("core", "accounts")
+APPS = ("core", "accounts", "mfa")
 _T = TypeVar("_T")
 # Seconds used to render the throttling message in every Arabic plural form.
 THROTTLE_WAITS = (0, 1, 2, 5, 30, 100)
@@ -78,6 +80,21 @@ def _exception_messages() -> Iterator[ErrorMessage]:
             yield source, cls.default_code, str(cls.default_detail)
             continue
         yield from _flatten(source, exc.detail, exc.get_codes())
+
+
+def _service_error_messages() -> Iterator[ErrorMessage]:
+    """The messages of every ``ServiceError`` of the service's apps, as they render."""
+    _import_app_modules()
+    classes: set[type[ServiceError]] = {ServiceError, *_subclasses(ServiceError)}
+    for cls in sorted((c for c in classes if _is_ours_or_drf(c)), key=_name):
+        source = _name(cls)
+        yield source, cls.default_code, str(cls.default_message)
+        if issubclass(cls, RateLimited):
+            for wait in THROTTLE_WAITS:
+                yield source, cls.default_code, str(cls(wait).message)
+        # Errors that list several messages under one code (``OnboardingIncomplete``).
+        for message in getattr(cls, "messages", {}).values():
+            yield source, cls.default_code, str(message)
 
 
 def _flatten(source: str, detail: Any, codes: Any) -> Iterator[ErrorMessage]:
@@ -182,6 +199,7 @@ def error_messages() -> list[ErrorMessage]:
     # Not deduplicated: the lists of two languages are compared entry by entry.
     return [
         *_exception_messages(),
+        *_service_error_messages(),
         *_field_messages(),
         *_validator_messages(),
         *_parser_messages(),

@@ -24,3 +24,7 @@ def relying_party(settings: Settings) -> None:
 @pytest.fixture
 def authenticator() -> SoftwareAuthenticator:
     return SoftwareAuthenticator()
+
+
+# The real mail server and worker of the accounts tests (aiosmtpd on loopback).
+from accounts.tests.conftest import mailbox  # noqa: E402, F401

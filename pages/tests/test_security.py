@@ -223,7 +223,9 @@ def test_the_export_is_the_apis_document_as_a_download(signed_in, member):
     assert response["Content-Type"] == "application/json"
     assert response["Content-Disposition"] == 'attachment; filename="account-export.json"'
     document = json.loads(response.content)
-    assert set(document) == {"exported_at", "profile", "sessions", "tokens", "security_events"}
+    assert set(document) == {
+        "exported_at", "profile", "sessions", "tokens", "second_factors", "security_events",
+    }  # fmt: skip
     assert document["profile"]["email"] == member.email
     assert [session["current"] for session in document["sessions"]] == [True]
 

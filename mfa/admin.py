@@ -1,0 +1,58 @@
+"""Second factors in the admin: read-only lists, never a secret.
+
+Staff remove a user's factors with the "Remove all second factors" action on the users'
+list (``accounts/admin.py``), which records the event and emails the owner; these lists
+offer no deletion of their own, which would do neither.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from mfa.models import Passkey, TOTPDevice
+
+if TYPE_CHECKING:
+    _TOTPDeviceAdminBase = admin.ModelAdmin[TOTPDevice]
+    _PasskeyAdminBase = admin.ModelAdmin[Passkey]
+else:
+    _TOTPDeviceAdminBase = _PasskeyAdminBase = admin.ModelAdmin
+
+
+class ReadOnly:
+    """Staff look; changes go through the flows (events, emails)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(ReadOnly, _TOTPDeviceAdminBase):
+    list_display = ("user", "confirmed", "created")
+    list_select_related = ("user",)
+    list_filter = ("confirmed",)
+    search_fields = ("user__email",)
+    fields = ("user", "confirmed", "created")  # never the encrypted seed
+    readonly_fields = fields
+
+
+@admin.register(Passkey)
+class PasskeyAdmin(ReadOnly, _PasskeyAdminBase):
+    list_display = ("name", "user", "created", "last_used", "backed_up")
+    list_select_related = ("user",)
+    list_filter = ("backup_eligible", "backed_up")
+    search_fields = ("user__email", "name")
+    ordering = ("-created",)
+    fields = (
+        "user", "name", "created", "last_used", "aaguid", "transports",
+        "backup_eligible", "backed_up", "sign_count",
+    )  # fmt: skip
+    readonly_fields = fields
