@@ -1,4 +1,4 @@
-"""The design holds by itself: dependencies run one way, and never in a circle.
+"""The design holds by itself: dependencies run one way, never in a circle, one idea a file.
 
 The direction of dependencies (core below the apps, no DRF below the HTTP layer, the
 accounts app in layers, accounts never importing mfa) is checked by import-linter
@@ -69,3 +69,16 @@ def test_the_dependency_contracts_hold():
     )
 
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_no_source_file_holds_more_than_one_idea():
+    """A module past 400 lines becomes a package (STYLE: HackSoft's "Modules")."""
+    long = [
+        f"{path.relative_to(BASE)}: {lines}"
+        for package in PACKAGES
+        for path in sorted((BASE / package).rglob("*.py"))
+        if "migrations" not in path.parts and "tests" not in path.parts
+        if (lines := len(path.read_text().splitlines())) > 400
+    ]
+
+    assert long == []
