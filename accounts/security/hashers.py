@@ -135,9 +135,9 @@ class WrappedPasswordHasher(BasePasswordHasher):
     def verify(self, password: str, encoded: str) -> bool:
         try:
             fields, outer = self.unwrap(encoded)
-        except ValueError:
+            return self.outer.verify(self.legacy_digest(password, fields), outer)
+        except ValueError:  # a damaged hash matches nothing (argon2's errors included)
             return False
-        return self.outer.verify(self.legacy_digest(password, fields), outer)
 
     def decode(self, encoded: str) -> dict[str, Any]:
         fields, outer = self.unwrap(encoded)
