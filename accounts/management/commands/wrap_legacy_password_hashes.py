@@ -57,6 +57,11 @@ def _time_ms(step: Callable[[], object]) -> float:
     return min(runs) * 1000
 
 
+def _ms(ms: float) -> str:
+    """Milliseconds, with the digits that matter beside a threshold such as 0.5."""
+    return f"{ms:.1f}" if ms >= 1 else f"{ms:.3f}"
+
+
 class Command(BaseCommand):
     help = (
         "Wrap every legacy password hash in Argon2id, report what each kind adds to a "
@@ -112,12 +117,12 @@ class Command(BaseCommand):
         current_ms = _time_ms(lambda: hasher.encode("x" * 16, hasher.salt()))
         self.stdout.write(
             f"Current hash (Argon2id m={hasher.memory_cost} t={hasher.time_cost} "
-            f"p={hasher.parallelism}): {current_ms:.1f} ms."
+            f"p={hasher.parallelism}): {_ms(current_ms)} ms."
         )
         for group in sorted(groups.values(), key=lambda g: g.label):
             group.ms = _time_ms(partial(group.wrapper.legacy_digest, "x" * 16, group.fields))
             self.stdout.write(
-                f"  {group.label}: {group.count} hashes, legacy step {group.ms:.1f} ms "
+                f"  {group.label}: {group.count} hashes, legacy step {_ms(group.ms)} ms "
                 f"(a login takes {(current_ms + group.ms) / current_ms:.2f}x a current one)"
             )
 
