@@ -123,7 +123,7 @@ class Command(BaseCommand):
             group.ms = _time_ms(partial(group.wrapper.legacy_digest, "x" * 16, group.fields))
             self.stdout.write(
                 f"  {group.label}: {group.count} hashes, legacy step {_ms(group.ms)} ms "
-                f"(a login takes {(current_ms + group.ms) / current_ms:.2f}x a current one)"
+                f"(its check takes {(current_ms + group.ms) / current_ms:.2f}x a current hash)"
             )
 
         if expire_slower_than is not None:
