@@ -141,6 +141,9 @@ class User(AbstractUser):
         ACTIVE = "Active", _("Active")
 
     username = None  # type: ignore[assignment]  # removes the field; the stubs expect one
+    # Wider than Django's 128: a wrapped legacy hash keeps the legacy parameters beside
+    # its Argon2id layer (accounts.security.hashers).
+    password = models.CharField(_("password"), max_length=256)
     email = models.EmailField(_("email address"), max_length=254, unique=True)
     first_name = models.CharField(
         _("first name"), max_length=150, blank=True, validators=[validate_no_control_characters]

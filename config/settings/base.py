@@ -141,11 +141,19 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.AccountBackend"]
 
+# Legacy hashes (PBKDF2, scrypt, Argon2 with other parameters, SHA-1, MD5) are accepted
+# only wrapped in Argon2id, ahead of any login: migration 0003 and
+# `manage.py wrap_legacy_password_hashes` (docs/security.md, "Legacy password hashes").
+# An unwrapped PBKDF2, scrypt, SHA-1 or MD5 hash is refused, in the time an unknown email
+# takes; an Argon2 hash with other parameters still verifies (same algorithm name).
 PASSWORD_HASHERS = [
     "accounts.security.hashers.Argon2idPasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
-    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "accounts.security.hashers.WrappedPBKDF2PasswordHasher",
+    "accounts.security.hashers.WrappedPBKDF2SHA1PasswordHasher",
+    "accounts.security.hashers.WrappedScryptPasswordHasher",
+    "accounts.security.hashers.WrappedArgon2PasswordHasher",
+    "accounts.security.hashers.WrappedSHA1PasswordHasher",
+    "accounts.security.hashers.WrappedMD5PasswordHasher",
 ]
 PASSWORD_MAX_LENGTH = 256
 AUTH_PASSWORD_VALIDATORS: list[dict[str, Any]] = [
