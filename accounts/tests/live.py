@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
+
 from accounts.models import User
 from accounts.tests.factories import PASSWORD, UserFactory
 from core.tests.servers import Answer, Browser, Gunicorn
@@ -68,3 +71,18 @@ def set_password(staff: Browser, user: User, password: str) -> Answer:
 def delete_session(staff: Browser, session_id: int) -> Answer:
     """Delete one session row from its admin page (the confirmation posted)."""
     return staff.admin_post(f"/admin/accounts/usersession/{session_id}/delete/", {"post": "yes"})
+
+
+def post_together(server: Gunicorn, path: str, bodies: list[dict[str, str]]) -> list[Answer]:
+    """Post each body from its own browser, all released at the same moment by a barrier."""
+    browsers = [server.browser() for _ in bodies]
+    for browser in browsers:  # connected before the barrier, so nothing waits on a handshake
+        browser.get("/health/live/")
+    barrier = Barrier(len(bodies))
+
+    def send(n: int) -> Answer:
+        barrier.wait()
+        return browsers[n].post(path, bodies[n])
+
+    with ThreadPoolExecutor(len(bodies)) as pool:
+        return list(pool.map(send, range(len(bodies))))
