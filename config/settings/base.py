@@ -340,10 +340,12 @@ ACCOUNTS_WEBAUTHN_ORIGINS = env.list("ACCOUNTS_WEBAUTHN_ORIGINS", default=[])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"skip_service_unavailable": {"()": "core.logs.SkipServiceUnavailable"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
-        # 4xx answers are the client's business; they are not operator warnings.
-        "django.request": {"level": "ERROR"},
+        # 4xx answers are the client's business; they are not operator warnings. A 503
+        # was logged, in one line, by the code that decided it (core/logs.py).
+        "django.request": {"level": "ERROR", "filters": ["skip_service_unavailable"]},
     },
 }
