@@ -82,6 +82,13 @@ def attempt_succeeded(attempt: Attempt) -> None:
         counters.release(attempt.address_key)
 
 
+def attempt_abandoned(attempt: Attempt) -> None:
+    """The check ended in an outage (503) before a verdict: give both slots back."""
+    counters.release(attempt.email_key)
+    if attempt.address_key is not None:
+        counters.release(attempt.address_key)
+
+
 def clear(*, email: str) -> None:
     """Forget the failed logins of ``email`` (after a password reset, for instance)."""
     counters.reset(email_key(email))

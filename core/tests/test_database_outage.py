@@ -143,6 +143,10 @@ def test_a_database_outage_is_a_503_logged_once_and_the_service_recovers_by_itse
             "admin login": server.browser().admin_log_in(f"boss-{name}@example.com", "x"),
             "ready": server.browser().get("/health/ready/"),
         }
+        for n in range(6):  # the owner retries: none of it may count as a failed login
+            answers[f"login again {n}"] = server.browser().log_in(
+                f"ann-{name}@example.com", PASSWORD
+            )
         if name == "redis" and answers["me"].status == 200:
             del answers["me"]  # session and user came from the cache: no database needed
         live = server.browser().get("/health/live/")
