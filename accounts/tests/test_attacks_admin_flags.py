@@ -102,7 +102,12 @@ def trial(victim_servers: list[Gunicorn], staff: Browser, flags: FlagChange) -> 
 
     answer = change_user(staff, User.objects.get(pk=user.pk), **flags.change)
 
-    time.sleep(0.15)
+    # Every reader goes on until it has sent a few requests after the change committed.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(
+        sum(o.sent >= answer.received for o in list(reader)) < 3 for reader in seen
+    ):
+        time.sleep(0.02)
     stop.set()
     for thread in readers:
         thread.join()

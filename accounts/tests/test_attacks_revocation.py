@@ -2,8 +2,9 @@
 
 Two gunicorn servers share the test database and a throwaway Redis, as app servers behind
 a load balancer do. Each revocation (logout, ending a session, revoking a token, logging
-out a token, changing or resetting the password, deleting the account) is made while the
-shared cache cannot take it:
+out a token, changing or resetting the password, deleting the account; and in the admin,
+deactivating the user, deleting a session, setting a password) is made while the shared
+cache cannot take it:
 
 - Redis is full (``maxmemory`` with ``noeviction``): it answers reads and refuses writes;
 - one server cannot reach Redis at all while the other reads sessions from it.
@@ -24,6 +25,7 @@ import pytest
 from accounts.models import SecurityEvent, User
 from accounts.security import keys
 from accounts.tests.factories import PASSWORD, UserFactory
+from accounts.tests.live import change_user, delete_session, set_password, sign_in, staff_member
 from core.tests.servers import Answer, Browser, Gunicorn
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -39,18 +41,12 @@ class Victim:
     browser: Browser  # the session that makes the change, when one is needed
     other_session_id: int
     secrets: dict[str, str]  # "session", "other" (cookies) and "token" (a bearer secret)
+    staff: dict[int, Browser]  # a staff member signed in to the admin, by server port
 
     def token_id(self, server: Gunicorn) -> int:
         tokens = server.browser(Authorization=f"Bearer {self.secrets['token']}")
         found: int = tokens.get("/auth/tokens/").json()[0]["id"]
         return found
-
-
-def sign_in(server: Gunicorn, user: User) -> Browser:
-    browser = server.browser()
-    answer = browser.log_in(user.email, PASSWORD)
-    assert answer.status == 200, answer
-    return browser
 
 
 def make_victim(first: Gunicorn, second: Gunicorn) -> Victim:
@@ -71,6 +67,7 @@ def make_victim(first: Gunicorn, second: Gunicorn) -> Victim:
             "other": other.cookies["sessionid"],
             "token": token.json()["token"],
         },
+        {server.port: staff_member(server) for server in (first, second)},
     )
     for server in (first, second):  # every server has read (and cached) every credential
         assert statuses(victim, server) == {"session": 200, "other": 200, "token": 200}
@@ -142,6 +139,19 @@ def _delete_account(victim: Victim, server: Gunicorn) -> Answer:
     return _on(victim, server).post("/auth/delete_account/", {"password": PASSWORD})
 
 
+def _deactivate_in_the_admin(victim: Victim, server: Gunicorn) -> Answer:
+    user = User.objects.get(pk=victim.user.pk)
+    return change_user(victim.staff[server.port], user, is_active=False)
+
+
+def _delete_session_in_the_admin(victim: Victim, server: Gunicorn) -> Answer:
+    return delete_session(victim.staff[server.port], victim.other_session_id)
+
+
+def _set_password_in_the_admin(victim: Victim, server: Gunicorn) -> Answer:
+    return set_password(victim.staff[server.port], victim.user, NEW_PASSWORD)
+
+
 EVERYTHING = frozenset({"session", "other", "token"})
 REVOCATIONS = {
     "logout": Revocation(_logout, frozenset({"session"})),
@@ -152,6 +162,10 @@ REVOCATIONS = {
     "password-changed": Revocation(_change_password, EVERYTHING),
     "password-reset": Revocation(_reset_password, EVERYTHING),
     "account-deleted": Revocation(_delete_account, EVERYTHING, 204),
+    # Staff in the admin: a success there is a redirect.
+    "deactivated-by-staff": Revocation(_deactivate_in_the_admin, EVERYTHING, 302),
+    "session-deleted-by-staff": Revocation(_delete_session_in_the_admin, frozenset({"other"}), 302),
+    "password-set-by-staff": Revocation(_set_password_in_the_admin, EVERYTHING, 302),
 }
 
 
@@ -159,7 +173,7 @@ def state_of(victim: Victim) -> tuple[object, ...]:
     """What a refused revocation must leave as it was: the account, its password, its events."""
     user = User.objects.filter(pk=victim.user.pk).first()
     events = SecurityEvent.objects.filter(user=victim.user.pk).count()
-    return (user is not None and user.password, events)
+    return (user is not None and (user.password, user.is_active), events)
 
 
 def assert_held_or_refused(
