@@ -225,3 +225,27 @@ def test_the_admin_refuses_control_and_bidi_characters_in_names(services, name):
     assert answer.status == 200, answer  # the form again, with its errors
     assert answer.content.count(b"This field cannot contain control characters.") == 2
     assert User.objects.values_list("first_name", "last_name").get(pk=user.pk) == ("Ann", "Lee")
+
+
+@pytest.mark.parametrize("store", ["no-cache", "redis"])
+def test_password_sign_in_disabled_by_staff_ends_the_users_sessions_and_tokens(services, store):
+    theirs, ours = servers_of(services, store)
+    user = UserFactory.create()
+    browser = sign_in(theirs, user)
+    created = theirs.browser().post(
+        "/auth/tokens/", {"email": user.email, "password": PASSWORD, "name": "phone"}
+    )
+    bearer = theirs.browser(Authorization=f"Bearer {created.json()['token']}")
+    for server in (theirs, ours):
+        assert me(browser, server) == me(bearer, server) == 200
+
+    answer = staff_member(ours).admin_post(
+        f"/admin/accounts/user/{user.pk}/password/",
+        {"usable_password": "false", "unset-password": "Disable password-based authentication"},
+    )
+
+    assert answer.status == 302, answer
+    assert not User.objects.get(pk=user.pk).has_usable_password()
+    assert (me(browser, theirs), me(browser, ours)) == (401, 401)
+    assert (me(bearer, theirs), me(bearer, ours)) == (401, 401)
+    assert api_log_in(theirs, user.email, PASSWORD).status == 401
