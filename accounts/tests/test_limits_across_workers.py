@@ -35,6 +35,8 @@ from django.conf import settings
 
 from accounts.tests.factories import PASSWORD
 
+pytestmark = pytest.mark.slow
+
 BASE_DIR = Path(settings.BASE_DIR)
 # "redis-down": REDIS_URL names a port where nothing listens; counting falls back to the
 # database table, and must stay exact there too.
