@@ -22,7 +22,7 @@ from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 from pytest_django import Settings
 
-from core.tests.servers import Gunicorn, RedisServer, free_port, service_environment
+from core.tests.processes import Gunicorn, RedisServer, free_port, service_environment
 
 
 class Mailbox:

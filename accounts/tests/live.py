@@ -7,7 +7,7 @@ from threading import Barrier
 
 from accounts.models import User
 from accounts.tests.factories import PASSWORD, UserFactory
-from core.tests.servers import Answer, Browser, Gunicorn
+from core.tests.processes import Answer, Browser, Gunicorn
 
 STAFF_PASSWORD = "a-strong-admin-passphrase"
 

@@ -24,7 +24,7 @@ from accounts.tests.live import (
     sign_in,
     staff_member,
 )
-from core.tests.servers import Answer, Browser, Gunicorn
+from core.tests.processes import Answer, Browser, Gunicorn
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

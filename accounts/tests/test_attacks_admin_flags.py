@@ -20,7 +20,7 @@ import pytest
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from accounts.tests.live import change_user, sign_in, staff_member
-from core.tests.servers import Browser, Gunicorn
+from core.tests.processes import Browser, Gunicorn
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

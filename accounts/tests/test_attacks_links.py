@@ -20,7 +20,7 @@ from accounts.models import PendingEmailChange, SecurityEvent, User
 from accounts.tests.conftest import Mailbox, link_in
 from accounts.tests.factories import PASSWORD, UserFactory
 from accounts.tests.live import post_together, set_password, sign_in, staff_member
-from core.tests.servers import Answer, Browser, Gunicorn
+from core.tests.processes import Answer, Browser, Gunicorn
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

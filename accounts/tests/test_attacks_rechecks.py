@@ -21,7 +21,7 @@ from accounts.models import SecurityEvent, User
 from accounts.tests.factories import PASSWORD, UserFactory
 from accounts.tests.live import sign_in
 from core.models import Counter as CounterRow
-from core.tests.servers import Answer, Browser, RedisServer
+from core.tests.processes import Answer, Browser, RedisServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -26,7 +26,7 @@ from accounts.models import SecurityEvent, User
 from accounts.security import keys
 from accounts.tests.factories import PASSWORD, UserFactory
 from accounts.tests.live import change_user, delete_session, set_password, sign_in, staff_member
-from core.tests.servers import Answer, Browser, Gunicorn
+from core.tests.processes import Answer, Browser, Gunicorn
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.tests.conftest import queued_tasks
 from accounts.tests.factories import UserFactory
-from core.tests.servers import free_port
+from core.tests.processes import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

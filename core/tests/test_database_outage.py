@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from core.tests.servers import (
+from core.tests.processes import (
     BASE_DIR,
     Answer,
     Browser,
