@@ -35,7 +35,7 @@ from django.conf import settings
 
 from accounts.tests.factories import PASSWORD
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # starts gunicorn with four workers per store
 
 BASE_DIR = Path(settings.BASE_DIR)
 # "redis-down": REDIS_URL names a port where nothing listens; counting falls back to the
