@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.db import DatabaseError
 from django.http import HttpRequest
 
 from accounts.models import User, normalize_email
@@ -22,6 +23,7 @@ from accounts.security import cache, lockout, second_factors
 from accounts.security.events import record_failed_login
 from accounts.security.sessions.engine import take_session_user
 from core.client import NO_CLIENT, Client
+from core.exceptions import ServiceUnavailable
 
 
 class AccountBackend(ModelBackend):
@@ -55,7 +57,13 @@ class AccountBackend(ModelBackend):
         if client is None:
             client = Client.of(request) if request is not None else NO_CLIENT
         attempt = lockout.reserve_attempt(email=email, ip=client.ip or "")
-        user = self._check_password(email, password)
+        try:
+            user = self._check_password(email, password)
+        except (DatabaseError, ServiceUnavailable):
+            # An outage (503): the client learns nothing of the password, so the attempt
+            # is not a failure, and an owner retrying through it is not locked out after.
+            lockout.attempt_abandoned(attempt)
+            raise
         if user is None:
             record_failed_login(client=client, email=email)
             return None

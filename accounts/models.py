@@ -181,6 +181,17 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.email
 
+    def set_unusable_password(self) -> None:
+        """Disable password sign-in (staff can, in the admin's password form).
+
+        Whoever held the old password may hold a session or a bearer token: like a new
+        password, saving this ends them (``accounts.security.credentials``). Django marks
+        a password as new by keeping it in ``_password`` until the save, only in
+        ``set_password``; an unusable password is marked here, with no raw password.
+        """
+        super().set_unusable_password()
+        self._password = ""
+
     def clean(self) -> None:
         super().clean()
         self.email = normalize_email(self.email)

@@ -32,21 +32,27 @@ def validate_language(value: str) -> None:
 
 
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: Controls (Cc: tabs, newlines, NUL, escape, C1) and the line and paragraph separators
+#: (Zl, Zp: U+2028 and U+2029, which break lines in browsers and JavaScript like ``\n``).
+_CONTROL_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
 
 
 @deconstructible
 class NoControlCharactersValidator:
-    """Refuse control characters (tabs, newlines, NUL) and bidi overrides in a name.
+    """Refuse control characters (tabs, newlines, NUL), line breaks and bidi overrides in a name.
 
     Other format characters stay allowed: the zero-width non-joiner is part of
-    correctly written Persian and Urdu names.
+    correctly written Persian and Urdu names, and the right-to-left mark is plain text.
     """
 
     message = _("This field cannot contain control characters.")
     code = "control_characters"
 
     def __call__(self, value: str) -> None:
-        if any(unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS for char in value):
+        if any(
+            unicodedata.category(char) in _CONTROL_CATEGORIES or char in _BIDI_CONTROLS
+            for char in value
+        ):
             raise ValidationError(self.message, code=self.code)
 
     def __eq__(self, other: object) -> bool:

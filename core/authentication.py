@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING, Any, cast
 
+from django.db import DatabaseError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
@@ -52,5 +53,5 @@ def activate_language_of_request_user(request: HttpRequest) -> None:
     # DRF's settings import the dotted paths: the stubs see the strings, code gets classes.
     classes = cast("list[type[BaseAuthentication]]", api_settings.DEFAULT_AUTHENTICATION_CLASSES)
     drf_request = Request(request, authenticators=[auth() for auth in classes])
-    with contextlib.suppress(exceptions.APIException, ServiceError):
+    with contextlib.suppress(exceptions.APIException, ServiceError, DatabaseError):
         drf_request.user  # noqa: B018 - reading it runs the authenticators

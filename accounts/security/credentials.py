@@ -1,7 +1,8 @@
 """What a new password ends, whoever sets it: the rule lives here once.
 
 Setting a password (``change_password``, a reset, staff in the admin,
-``manage.py changepassword``) ends every session and every bearer token of the account
+``manage.py changepassword``), or disabling password sign-in (staff in the admin),
+ends every session and every bearer token of the account
 and voids a pending email change, so that whoever held the old password, a copied
 cookie or a token, or parked an email change, loses it with the new password. The
 session of a user who changes their own password is re-keyed by the view that served
@@ -33,7 +34,7 @@ def end_everything_of(user_id: int) -> None:
 def _end_everything_on_new_password(
     sender: type[User], instance: User, update_fields: Any = None, **kwargs: Any
 ) -> None:
-    new_password = instance._password is not None  # type: ignore[attr-defined]  # Django's own
+    new_password = instance._password is not None  # Django keeps it until the save
     if (
         new_password
         and not instance._state.adding

@@ -94,6 +94,13 @@ def attempt_succeeded(attempt: Attempt, *, second_step_follows: bool = False) ->
         counters.release(attempt.address_key)
 
 
+def attempt_abandoned(attempt: Attempt) -> None:
+    """The check ended in an outage (503) before a verdict: give both slots back."""
+    counters.release(attempt.email_key)
+    if attempt.address_key is not None:
+        counters.release(attempt.address_key)
+
+
 def reserve_second_step(*, email: str) -> None:
     """Count an answer to a sign-in's second step as a login attempt of ``email``.
 

@@ -1,29 +1,28 @@
-"""A real mail server on loopback and the real task worker, for end-to-end email tests."""
+"""Real servers for end-to-end tests: a mail server and the task worker; gunicorn and Redis."""
 
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 from pytest_django import Settings
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+from core.tests.processes import Gunicorn, RedisServer, free_port, service_environment
 
 
 class Mailbox:
@@ -122,3 +121,126 @@ def link_in(message: EmailMessage, path: str) -> dict[str, str]:
 
 def queued_tasks() -> list[DBTaskResult[Any, Any]]:
     return list(DBTaskResult.objects.order_by("enqueued_at"))
+
+
+# --- The service under gunicorn, on the test database ------------------------------------
+
+
+def test_database_url() -> str:
+    """The URL of the database pytest-django made, for server processes to share it."""
+    from django.db import connection
+
+    config = connection.settings_dict
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{config['NAME']}"
+    credentials = quote(config["USER"] or "") + (
+        f":{quote(config['PASSWORD'])}" if config["PASSWORD"] else ""
+    )
+    host = f"{config['HOST'] or '127.0.0.1'}:{config['PORT'] or 5432}"
+    return f"postgres://{credentials}@{host}/{config['NAME']}"
+
+
+class Services:
+    """Gunicorn servers on the test database, each started on first use and kept running.
+
+    Configurations (the cache each server has; every one shares the test's database):
+
+    - ``"redis"`` and ``"redis-2"``: two servers on the test's own throwaway Redis;
+    - ``"no-cache"``: no Redis at all (everything in the database, the embedded default);
+    - ``"unreachable"``: ``REDIS_URL`` names a port where nothing listens.
+
+    Tests using them are transactional: what the test writes is committed, so the
+    servers see it, and what the servers write the test reads back.
+    """
+
+    def __init__(self, database_url: str, redis: RedisServer, directory: Path) -> None:
+        self.database_url = database_url
+        self.redis = redis
+        self.directory = directory
+        self.running: dict[str, Gunicorn] = {}
+        self.content_types = list(ContentType.objects.values_list("id", "app_label", "model"))
+
+    def pin_content_types(self) -> None:
+        """Give content types back the ids that the running servers have cached.
+
+        Django caches content types per process, and the servers outlive the flush that
+        ends each transactional test, after which the types are made again with new ids:
+        the admin would then log its actions against ids that no longer exist.
+        """
+        if list(ContentType.objects.values_list("id", "app_label", "model")) == self.content_types:
+            return
+        with transaction.atomic():
+            ContentType.objects.all().delete()  # and their permissions
+            ContentType.objects.bulk_create(
+                ContentType(id=pk, app_label=label, model=model)
+                for pk, label, model in self.content_types
+            )
+            ContentType.objects.clear_cache()
+            for app_config in apps.get_app_configs():
+                create_permissions(app_config, verbosity=0)
+
+    def redis_url_of(self, name: str) -> str | None:
+        if name.startswith("redis"):
+            return self.redis.url()
+        if name == "unreachable":
+            return f"redis://127.0.0.1:{free_port()}/0"
+        assert name == "no-cache", name
+        return None
+
+    def __call__(self, name: str) -> Gunicorn:
+        if name not in self.running:
+            env = service_environment(
+                DATABASE_URL=self.database_url,
+                REDIS_URL=self.redis_url_of(name),
+                # Staff sign in to the admin with a password alone here: the second step
+                # and its requirement are tested by the second-factor app.
+                ACCOUNTS_ADMIN_REQUIRE_MFA="0",
+            )
+            directory = self.directory / name
+            directory.mkdir()
+            server = Gunicorn(env, directory)
+            server.start()
+            self.running[name] = server
+        return self.running[name]
+
+    def stop(self) -> None:
+        for server in self.running.values():
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def throwaway_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """A redis-server of this test session's own, so Redis tests run on every store."""
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def _gunicorn_services(
+    django_db_setup: None,
+    django_db_blocker: Any,
+    throwaway_redis: RedisServer,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Services]:
+    with django_db_blocker.unblock():
+        services = Services(
+            test_database_url(), throwaway_redis, tmp_path_factory.mktemp("gunicorn")
+        )
+    try:
+        yield services
+    finally:
+        services.stop()  # before pytest-django drops the test database
+
+
+@pytest.fixture
+def services(
+    _gunicorn_services: Services, transactional_db: None, throwaway_redis: RedisServer
+) -> Services:
+    """The gunicorn servers, with an empty throwaway Redis for this test."""
+    throwaway_redis.flush()
+    _gunicorn_services.pin_content_types()
+    return _gunicorn_services

@@ -8,7 +8,9 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
+from accounts.security.tokens import find_token, issue_token
 from accounts.tests.factories import UserFactory
+from conftest import BrowserClient
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +67,20 @@ def test_admin_change_page_renders(admin_client):
     response = admin_client.get(f"/admin/accounts/user/{user.pk}/change/")
 
     assert response.status_code == HTTPStatus.OK
+
+
+def test_disabling_password_sign_in_ends_the_users_sessions_and_tokens(admin_client):
+    user = UserFactory.create()
+    _token, secret = issue_token(user=user, name="phone")
+    browser = BrowserClient()
+    browser.log_in(user.email)
+
+    response = admin_client.post(
+        f"/admin/accounts/user/{user.pk}/password/",
+        {"usable_password": "false", "unset-password": "Disable password-based authentication"},
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert not User.objects.get(pk=user.pk).has_usable_password()
+    assert find_token(secret) is None
+    assert browser.get("/auth/me/").status_code == HTTPStatus.UNAUTHORIZED

@@ -6,8 +6,9 @@ import pytest
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from accounts.tests.conftest import free_port, queued_tasks
+from accounts.tests.conftest import queued_tasks
 from accounts.tests.factories import UserFactory
+from core.tests.processes import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

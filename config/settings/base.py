@@ -341,10 +341,8 @@ USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------
 
-# The admin and the API docs bring their own assets, served by the service (WhiteNoise):
-# nothing comes from a CDN. `manage.py collectstatic` (part of `make prod`) copies them
-# to STATIC_ROOT with a content hash in each name, gzipped beside, and a manifest; pages
-# then name the hashed files, which WhiteNoise serves compressed and cacheable for a year.
+# Served by the service (WhiteNoise), never a CDN. `manage.py collectstatic` (`make prod`)
+# copies them to STATIC_ROOT hashed and gzipped, with a manifest: served for a year.
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATIC_COLLECTED = (STATIC_ROOT / "staticfiles.json").is_file()
@@ -390,10 +388,12 @@ ACCOUNTS_WEBAUTHN_ORIGINS = env.list("ACCOUNTS_WEBAUTHN_ORIGINS", default=[])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"skip_service_unavailable": {"()": "core.logs.SkipServiceUnavailable"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
-        # 4xx answers are the client's business; they are not operator warnings.
-        "django.request": {"level": "ERROR"},
+        # 4xx answers are the client's business; they are not operator warnings. A 503
+        # was logged, in one line, by the code that decided it (core/logs.py).
+        "django.request": {"level": "ERROR", "filters": ["skip_service_unavailable"]},
     },
 }
