@@ -21,14 +21,33 @@ from mfa.tests.conftest import WEB_ORIGIN
 STALE = timedelta(minutes=6)
 
 
+#: Seconds a code read by a test must stay in its step: enough for the requests that use it.
+STEADY_SECONDS = 5
+
+
+def steady_time() -> float:
+    """Now, or the start of the next 30-second step when this one is about to end.
+
+    The server checks a code a moment after the test computes it; a step that ends in
+    between would turn "the previous step" into two steps back, and the test would fail
+    by chance.
+    """
+    now = time.time()
+    left = totp.STEP_SECONDS - now % totp.STEP_SECONDS
+    if left < STEADY_SECONDS:
+        time.sleep(left + 0.05)
+        now = time.time()
+    return now
+
+
 def code_now(secret: str) -> str:
     """The code the authenticator app shows now."""
-    return totp.code_at(secret, time.time())
+    return totp.code_at(secret, steady_time())
 
 
 def code_before(secret: str) -> str:
     """The code of the previous 30-second step (still accepted: one step of drift)."""
-    return totp.code_at(secret, time.time() - 30)
+    return totp.code_at(secret, steady_time() - totp.STEP_SECONDS)
 
 
 def enrol_totp_via_api(client: APIClient) -> tuple[str, list[str]]:
