@@ -5,7 +5,10 @@ TLS redirect or secure cookies since it speaks plain HTTP on loopback) under
 ``config/gunicorn.py`` on a free local port, on a fresh SQLite file by default or on
 PostgreSQL and Redis (``--postgres``, ``--redis``, or ``DATABASE_URL``/``REDIS_URL``).
 A second, identical server differs only by Django's own database session engine, for
-the session-authenticated ceiling. ``wrk`` (installed with apt-get when missing) loads
+the session-authenticated ceiling; a third serves a separate minimal project
+(``bench/lean``: ``startproject``'s defaults, Django's database sessions) on a database
+of the same engine, the lean ceiling. After the load, each worker's resident memory
+is read from /proc. ``wrk`` (installed with apt-get when missing) loads
 each endpoint in turn for a few rounds; each row keeps its best round, because the
 machine may be shared. See docs/benchmarks.md.
 """
@@ -333,15 +336,29 @@ def database_url(options: argparse.Namespace, workdir: Path) -> str:
     if not options.postgres:
         return f"sqlite:///{workdir / 'bench.sqlite3'}"
     # The benchmark's own database: dropped and created afresh for every run.
+    recreate_postgres(DEFAULT_POSTGRES_URL)
+    return DEFAULT_POSTGRES_URL
+
+
+def lean_database_url(product_url: str, workdir: Path) -> str:
+    """The lean ceiling's own database, of the product's engine: a file, or ``<name>_lean``."""
+    parts = urllib.parse.urlsplit(product_url)
+    if parts.scheme.startswith("sqlite"):
+        return f"sqlite:///{workdir / 'lean.sqlite3'}"
+    url = parts._replace(path=parts.path + "_lean").geturl()
+    recreate_postgres(url)
+    return url
+
+
+def recreate_postgres(url: str) -> None:
     import psycopg
 
-    parts = urllib.parse.urlsplit(DEFAULT_POSTGRES_URL)
+    parts = urllib.parse.urlsplit(url)
     name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
+    admin = parts._replace(path="/postgres", scheme="postgresql").geturl()
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
-    return DEFAULT_POSTGRES_URL
 
 
 def base_environment(options: argparse.Namespace, workdir: Path) -> dict[str, str]:
@@ -403,6 +420,7 @@ def parse_arguments() -> argparse.Namespace:
 
 SCENARIOS = [
     Scenario("ceiling: bare view", "product", "/bench/bare/", "get", authenticated=False),
+    Scenario("ceiling: lean startproject", "lean", "/bench/me/", "get"),
     Scenario("ceiling: Django sessions", "django-sessions", "/bench/session/", "get"),
     Scenario("ceiling: product sessions", "product", "/bench/session/", "get"),
     Scenario("GET /auth/me/", "product", "/auth/me/", "get"),
@@ -412,6 +430,7 @@ SCENARIOS = [
 ]
 
 RATIOS = [
+    ("me / lean ceiling", "GET /auth/me/", "ceiling: lean startproject"),
     ("me / Django-sessions ceiling", "GET /auth/me/", "ceiling: Django sessions"),
     ("me / bare ceiling", "GET /auth/me/", "ceiling: bare view"),
     ("Django-sessions ceiling / bare ceiling", "ceiling: Django sessions", "ceiling: bare view"),
@@ -423,6 +442,8 @@ RATIOS = [
 
 
 def main() -> None:
+    from bench.memory import workers_resident_mib
+
     options = parse_arguments()
     wrk = ensure_wrk()
     workdir = Path(tempfile.mkdtemp(prefix="accounts-bench-"))
@@ -440,15 +461,21 @@ def main() -> None:
             "django-sessions", {**env, "BENCH_SESSION_ENGINE": DJANGO_DB_SESSIONS},
             gunicorn_args, workdir,
         ),
+        "lean": lean_server(env, gunicorn_args, workdir),
     }  # fmt: skip
     results: dict[str, Result] = {}
     hashing: dict[str, Any] = {}
+    memory: dict[str, list[float]] = {}
+    # One user and one session per wrk thread, on each server.
+    sessions: dict[str, list[Session]] = {
+        "lean": [Session(c, "") for c in prepare_lean(servers["lean"], options, run_id)]
+    }
     try:
         for server in servers.values():
             server.start()
-        # One user and one session per wrk thread, on each server.
-        sessions: dict[str, list[Session]] = {}
         for name, server in servers.items():
+            if name == "lean":
+                continue
             sessions[name] = []
             for thread in range(options.threads):
                 email = f"bench-{run_id}-{name}-{thread}@example.com"
@@ -481,6 +508,11 @@ def main() -> None:
                 best = results.get(scenario.name)
                 if best is None or result.requests_per_s > best.requests_per_s:
                     results[scenario.name] = result
+        memory = {
+            name: workers_resident_mib(server.process.pid)
+            for name, server in servers.items()
+            if server.process
+        }
         for server in servers.values():
             server.stop()
 
@@ -491,12 +523,13 @@ def main() -> None:
         for server in servers.values():
             server.stop()
 
-    report(options, env, results, hashing)
+    report(options, env, results, hashing, memory)
     if options.json:
         options.json.write_text(
             json.dumps(
                 {
                     "results": {k: vars(v) for k, v in results.items()},
+                    "workers_rss_mib": memory,
                     "hashing": {
                         k: {**v, "logins_per_s": vars(v["logins_per_s"])}
                         for k, v in hashing.items()
@@ -508,6 +541,34 @@ def main() -> None:
     failed = [name for name, r in results.items() if r.errors or r.non_2xx]
     if failed:
         sys.exit(f"Some rows had errors or non-2xx answers: {', '.join(failed)}")
+
+
+def lean_server(env: dict[str, str], gunicorn_args: list[str], workdir: Path) -> Server:
+    """The lean ceiling: bench/lean on its own database, under the same gunicorn config."""
+    lean_env = {
+        key: value
+        for key, value in env.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    lean_env.update(
+        DJANGO_SETTINGS_MODULE="bench.lean.settings",
+        BENCH_LEAN_DATABASE_URL=lean_database_url(env["DATABASE_URL"], workdir),
+    )
+    return Server("lean", lean_env, gunicorn_args, workdir)
+
+
+def prepare_lean(server: Server, options: argparse.Namespace, run_id: str) -> list[str]:
+    """Migrate the lean ceiling's database; one signed-in session per wrk thread."""
+    emails = [f"bench-{run_id}-lean-{thread}@example.com" for thread in range(options.threads)]
+    output = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "bench.lean.prepare", *emails],
+        cwd=ROOT,
+        env=server.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return output.split()
 
 
 def measure_hashers(
@@ -568,8 +629,9 @@ def report(
     env: dict[str, str],
     results: dict[str, Result],
     hashing: dict[str, Any],
+    memory: dict[str, list[float]],
 ) -> None:
-    cache = "Redis" if env.get("REDIS_URL") else "database cache"
+    cache = "Redis" if env.get("REDIS_URL") else "per-process memory (locmem)"
     print()
     print(
         f"Database: {describe_database(env['DATABASE_URL'])}; cache: {cache}; "
@@ -590,6 +652,12 @@ def report(
     for label, numerator, denominator in RATIOS:
         value = results[numerator].requests_per_s / results[denominator].requests_per_s
         print(f"| {label} | {value:.2f} |")
+    if memory:
+        print()
+        print("| server | workers' resident memory after the run (VmRSS, MiB) |")
+        print("|---|---|")
+        for name, sizes in memory.items():
+            print(f"| {name} | {', '.join(f'{size:.1f}' for size in sizes)} |")
     if hashing:
         print()
         print("| hasher | parameters | ms per hash (median) | logins/s on the workers |")
