@@ -9,10 +9,10 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # System checks, OpenAPI extensions, and the receivers that make every path
-        # (flows, admin, commands, cascades) forget cached copies, end what a new
-        # password ends and record sign-ins.
-        from accounts import checks, schema  # noqa: F401
+        # System checks, and the receivers that make every path (flows, admin, commands,
+        # cascades) forget cached copies, end what a new password ends and record
+        # sign-ins. The OpenAPI extensions load with the schema class (accounts/schema.py).
+        from accounts import checks  # noqa: F401
         from accounts.security import cache, credentials, events  # noqa: F401
 
 

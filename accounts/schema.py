@@ -1,4 +1,11 @@
-"""How the OpenAPI document describes the service's authentication schemes."""
+"""How the OpenAPI document describes the service's authentication schemes.
+
+``AutoSchema`` is DRF's ``DEFAULT_SCHEMA_CLASS``: whatever generates the schema (its
+view, ``manage.py spectacular``, a test) loads this module, and with it these
+extensions, through it. Nothing loads it at start: drf-spectacular's generator and
+what it imports (DRF's and Django's test clients) stay out of the workers that never
+serve the schema.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,11 @@ from typing import Any
 
 from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's schema class; importing it registers the extensions below."""
 
 
 class SessionCookieScheme(OpenApiAuthenticationExtension):

@@ -2,19 +2,19 @@
 
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView
 
 from core.errors import not_found
-from core.views import ApiDocsView
+from core.lazy_views import lazy_view
 
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("mfa.urls")),
     path("", include("core.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Both load drf-spectacular's generator with their first request (core/lazy_views.py).
+    path("api/schema/", lazy_view("drf_spectacular.views.SpectacularAPIView"), name="schema"),
     # The split view serves Swagger UI's start-up script from a URL, not inline, so the
     # page works under a Content-Security-Policy without 'unsafe-inline' scripts.
-    path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="docs"),
+    path("api/docs/", lazy_view("core.api_docs.ApiDocsView", url_name="schema"), name="docs"),
     path("admin/", admin.site.urls),
     # The service's own account pages (HTML), over the same flows as the API.
     path("account/", include("pages.urls")),

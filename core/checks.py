@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from babel.messages.mofile import read_mo
-from babel.messages.pofile import read_po
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 
@@ -32,6 +30,10 @@ def compiled_catalog_is_current(language: str, locale_path: Path) -> bool | None
         return None
     if not source.is_file():
         return True  # shipped compiled only: nothing to be behind
+    # Babel's catalog readers are loaded here, by the deploy check, never by a worker.
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+
     with source.open("rb") as po, compiled.open("rb") as mo:
         return _entries(read_mo(mo)) == _entries(read_po(po))
 

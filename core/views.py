@@ -1,13 +1,11 @@
-"""Pages of the service itself: reference data for clients, the API docs."""
+"""Pages of the service itself: reference data for clients."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -72,12 +70,3 @@ class LanguageListView(ReferenceView):
     )
     def get(self, request: Request) -> Any:
         return super().get(request)
-
-
-class ApiDocsView(SpectacularSwaggerSplitView):
-    """Swagger UI, titled in the request's language, its page marked ``lang`` and ``dir``."""
-
-    template_name = "core/api_docs.html"
-    # Lazy, so the page is titled in each request's language; drf-spectacular's
-    # annotation says ``str``, but it only renders the value into the template.
-    title = _("Accounts API")  # type: ignore[assignment]

@@ -24,10 +24,6 @@ from __future__ import annotations
 
 import os
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
 from mfa.errors import UnreadableSecret
@@ -37,7 +33,14 @@ NONCE_BYTES = 12
 _KDF_LABEL = b"accounts.mfa.crypto.secret-encryption.v1"
 
 
+# ``cryptography`` is loaded by the first call that seals or opens a secret (a second
+# factor's set-up or check), not by every worker: most requests never need it.
+
+
 def _derive_key(secret_key: str) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_KDF_LABEL).derive(
         secret_key.encode()
     )
@@ -58,6 +61,8 @@ def encrypt(plaintext: bytes, *, context: str) -> bytes:
     Returns:
         The stored form, which is never the same twice for the same secret.
     """
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     nonce = os.urandom(NONCE_BYTES)
     sealed = AESGCM(_keys()[0]).encrypt(nonce, plaintext, context.encode())
     return VERSION + nonce + sealed
@@ -73,6 +78,9 @@ def decrypt(stored: bytes | memoryview, *, context: str) -> tuple[bytes, bool]:
     Raises:
         UnreadableSecret: No configured key opens it, or it is not in our format.
     """
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     stored = bytes(stored)  # PostgreSQL hands binary columns back as memoryview
     if stored[:1] != VERSION or len(stored) < 1 + NONCE_BYTES + 16:
         raise UnreadableSecret(f"not an encrypted secret (context {context})")

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
-import segno
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -136,6 +135,8 @@ def otpauth_uri(*, secret: str, account: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """A standalone SVG QR code of ``uri``, drawn locally (the seed goes to no service)."""
+    import segno  # loaded by the one request that draws a code, not by every worker
+
     buffer = io.BytesIO()
     segno.make_qr(uri, error="m").save(buffer, kind="svg", xmldecl=False, scale=4, border=4)
     return buffer.getvalue().decode()

@@ -17,13 +17,45 @@ Policy, after WebAuthn Level 3:
 - the signature counter must grow when the authenticator keeps one; a credential that
   reports 0 every time (most synced passkeys) is accepted, as the specification allows;
 - a response made inside a cross-origin frame is refused: the service is never framed.
+
+The ceremonies (``authentication``, ``registration``, and ``store``, which names
+passkeys as registration does) need py_webauthn, its ASN.1, CBOR and OpenSSL bindings:
+several MiB in every worker that loads them. They are loaded by the first request that
+uses a passkey (PEP 562 ``__getattr__`` below), not when the app starts.
 """
 
-from mfa.passkeys.authentication import authenticate, authentication_options
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from mfa.passkeys.challenges import purge_expired_challenges
 from mfa.passkeys.common import NAME_MAX_LENGTH, Purpose, RelyingParty, relying_party, user_handle
-from mfa.passkeys.registration import clean_name, register_passkey, registration_options
-from mfa.passkeys.store import list_passkeys, remove_passkey, rename_passkey
+
+if TYPE_CHECKING:
+    from mfa.passkeys.authentication import authenticate, authentication_options
+    from mfa.passkeys.registration import clean_name, register_passkey, registration_options
+    from mfa.passkeys.store import list_passkeys, remove_passkey, rename_passkey
+
+_LAZY = {
+    "authenticate": "authentication",
+    "authentication_options": "authentication",
+    "clean_name": "registration",
+    "register_passkey": "registration",
+    "registration_options": "registration",
+    "list_passkeys": "store",
+    "remove_passkey": "store",
+    "rename_passkey": "store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "NAME_MAX_LENGTH",

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from webauthn.helpers.structs import AuthenticatorTransport, PublicKeyCredentialDescriptor
 
 from mfa.app_settings import app_settings
 from mfa.errors import InvalidCredential
 from mfa.models import Passkey, PasskeyUser, WebAuthnChallenge
 
 if TYPE_CHECKING:
+    from webauthn.helpers.structs import PublicKeyCredentialDescriptor
+
     from accounts.models import User
 
 Purpose = WebAuthnChallenge.Purpose
@@ -26,7 +27,6 @@ CHALLENGE_BYTES = 32
 USER_HANDLE_BYTES = 64
 NAME_MAX_LENGTH = 100
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*={0,2}")
-_TRANSPORTS = {transport.value for transport in AuthenticatorTransport}
 
 
 @dataclass(frozen=True)
@@ -94,10 +94,13 @@ def as_object(credential: object) -> dict[str, Any]:
 
 def descriptors(user: User) -> list[PublicKeyCredentialDescriptor]:
     """The user's credentials as options name them, with the transports they were seen on."""
+    from webauthn.helpers.structs import AuthenticatorTransport, PublicKeyCredentialDescriptor
+
+    known = {transport.value for transport in AuthenticatorTransport}
     return [
         PublicKeyCredentialDescriptor(
             id=bytes(credential_id),
-            transports=[AuthenticatorTransport(t) for t in transports if t in _TRANSPORTS] or None,
+            transports=[AuthenticatorTransport(t) for t in transports if t in known] or None,
         )
         for credential_id, transports in Passkey.objects.filter(user=user)
         .order_by("pk")
