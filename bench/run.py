@@ -508,11 +508,14 @@ def main() -> None:
                 best = results.get(scenario.name)
                 if best is None or result.requests_per_s > best.requests_per_s:
                     results[scenario.name] = result
-        memory = {
-            name: workers_resident_mib(server.process.pid)
-            for name, server in servers.items()
-            if server.process
-        }
+        # Right after the last row, then after the workers have idled for two seconds
+        # (a worker returns freed memory after an idle second: config/memory.py).
+        for moment in ("at once", "idle 2 s"):
+            if moment != "at once":
+                time.sleep(2)
+            for name, server in servers.items():
+                if server.process:
+                    memory[f"{name}, {moment}"] = workers_resident_mib(server.process.pid)
         for server in servers.values():
             server.stop()
 
@@ -654,7 +657,7 @@ def report(
         print(f"| {label} | {value:.2f} |")
     if memory:
         print()
-        print("| server | workers' resident memory after the run (VmRSS, MiB) |")
+        print("| server, when | workers' resident memory after the run (VmRSS, MiB) |")
         print("|---|---|")
         for name, sizes in memory.items():
             print(f"| {name} | {', '.join(f'{size:.1f}' for size in sizes)} |")

@@ -69,3 +69,17 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"
 _SHM = "/dev/shm"  # noqa: S108
 if os.path.isdir(_SHM):
     worker_tmp_dir = _SHM
+
+
+# Memory that finished password hashes held goes back to the system when a worker
+# idles (config/memory.py): one malloc arena per worker, trimmed after an idle second.
+def post_fork(server: object, worker: object) -> None:
+    from config import memory
+
+    memory.start_in_worker()
+
+
+def post_request(worker: object, req: object, environ: object, resp: object) -> None:
+    from config import memory
+
+    memory.request_finished()
