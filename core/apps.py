@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from core import drf_compat  # noqa: F401 - before any module imports DRF's
+
 
 class CoreConfig(AppConfig):
     """HTTP plumbing shared by every app: errors, parsers, limits, health."""
