@@ -2,9 +2,9 @@
 
 ``rest_framework.compat`` imports, when they are installed, ``django.contrib.postgres``'s
 model fields (and through them its forms, ranges and psycopg: about 9 MiB per worker on
-SQLite) and PyYAML (about 1 MiB), only to offer serializer fields for PostgreSQL-only
-model fields and a YAML renderer. No model of the service has such a field, and it
-renders JSON. Both are hidden from that one import, so DRF records them as absent, and
+SQLite), PyYAML and Pygments (about 1 MiB each), only to offer serializer fields for
+PostgreSQL-only model fields, a YAML renderer and the browsable API's highlighting. No
+model of the service has such a field, and it renders JSON only. Both are hidden from that one import, so DRF records them as absent, and
 then restored: anything else (drf-spectacular's YAML schema, a migration) imports them
 as usual. A model given a PostgreSQL-only field would be served by DRF's generic
 ``ModelField`` rather than a list or dict field.
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sys
 
-HIDDEN = ("django.contrib.postgres.fields", "yaml")
+HIDDEN = ("django.contrib.postgres.fields", "yaml", "pygments")
 
 
 def load() -> None:
