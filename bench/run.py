@@ -415,6 +415,14 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (1)")
     parser.add_argument("--no-hashers", action="store_true", help="skip the hasher rows")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument(
+        "--users", type=int, default=0, help="fill the user table up to this many users first"
+    )
+    parser.add_argument(
+        "--rows",
+        default="",
+        help="only the rows whose name contains one of these comma-separated words (all)",
+    )
     return parser.parse_args()
 
 
@@ -455,6 +463,15 @@ def main() -> None:
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
+    if options.users:
+        print(f"Filling the user table up to {options.users} users ...", flush=True)
+        fill = [sys.executable, "-m", "bench.fill", str(options.users)]
+        subprocess.run(fill, cwd=ROOT, env=env, check=True)  # noqa: S603
+    scenarios = [
+        s
+        for s in SCENARIOS
+        if not options.rows or any(word in s.name for word in options.rows.split(","))
+    ]
     servers = {
         "product": Server("product", env, gunicorn_args, workdir),
         "django-sessions": Server(
@@ -491,7 +508,7 @@ def main() -> None:
             flush=True,
         )
         for round_number in range(options.rounds):
-            for scenario in SCENARIOS:
+            for scenario in scenarios:
                 server = servers[scenario.server]
                 pool = sessions[scenario.server] if scenario.authenticated else anonymous
                 script = write_script(workdir, scenario, pool)
@@ -521,7 +538,8 @@ def main() -> None:
 
         if not options.no_hashers:
             hashing = measure_hashers(wrk, env, gunicorn_args, workdir, options, run_id)
-            hashing["product Argon2id"]["logins_per_s"] = results["POST /auth/login/"]
+            if "POST /auth/login/" in results:
+                hashing["product Argon2id"]["logins_per_s"] = results["POST /auth/login/"]
     finally:
         for server in servers.values():
             server.stop()
@@ -534,7 +552,12 @@ def main() -> None:
                     "results": {k: vars(v) for k, v in results.items()},
                     "workers_rss_mib": memory,
                     "hashing": {
-                        k: {**v, "logins_per_s": vars(v["logins_per_s"])}
+                        k: {
+                            **v,
+                            "logins_per_s": vars(v["logins_per_s"])
+                            if "logins_per_s" in v
+                            else None,
+                        }
                         for k, v in hashing.items()
                     },
                 },
@@ -653,6 +676,8 @@ def report(
     print("| ratio | value |")
     print("|---|---:|")
     for label, numerator, denominator in RATIOS:
+        if numerator not in results or denominator not in results:
+            continue
         value = results[numerator].requests_per_s / results[denominator].requests_per_s
         print(f"| {label} | {value:.2f} |")
     if memory:
@@ -669,7 +694,7 @@ def report(
             logins = data.get("logins_per_s")
             print(
                 f"| {name} | {data['parameters']} | {data['median_s'] * 1000:.1f} | "
-                f"{logins.requests_per_s:.1f} |"
+                f"{f'{logins.requests_per_s:.1f}' if logins else '-'} |"
             )
 
 
