@@ -1,41 +1,45 @@
-"""How the OpenAPI document describes the service's authentication schemes.
+"""The API's schema class: drf-spectacular's, loaded only when a schema is generated.
 
-``AutoSchema`` is DRF's ``DEFAULT_SCHEMA_CLASS``: whatever generates the schema (its
-view, ``manage.py spectacular``, a test) loads this module, and with it these
-extensions, through it. Nothing loads it at start: drf-spectacular's generator and
-what it imports (DRF's and Django's test clients) stay out of the workers that never
-serve the schema.
+``@extend_schema`` subclasses DRF's ``DEFAULT_SCHEMA_CLASS`` where it decorates a view,
+so naming drf-spectacular's ``AutoSchema`` there would load its generator, and through
+it DRF's and Django's test clients (about 4 MiB), in every worker, as the views are
+imported. ``AutoSchema`` below stands in for it: a plain DRF inspector with the one
+class attribute the decorator reads. Generating a schema (the schema view, ``manage.py
+spectacular``, the deploy check, a test) runs ``load_generator`` first, a
+drf-spectacular pre-processing hook (``SPECTACULAR_SETTINGS``), which makes
+drf-spectacular's class the base of this one, so every schema made at import
+inherits its behaviour, and registers the service's extensions. The schema generated
+is unchanged (``manage.py spectacular`` gave the same file, byte for byte, before and
+after this class); config/tests/test_worker_imports.py checks that workers start
+without the generator and that the schema then names the service's extensions.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from rest_framework.schemas.inspectors import ViewInspector
 
 
-class AutoSchema(SpectacularAutoSchema):
-    """drf-spectacular's schema class; importing it registers the extensions below."""
+class AutoSchema(ViewInspector):
+    """drf-spectacular's ``AutoSchema``, once ``load_generator`` has run."""
+
+    # Read by ``@extend_schema`` on a view class; drf-spectacular's own value.
+    method_mapping = {
+        "get": "retrieve",
+        "post": "create",
+        "put": "update",
+        "patch": "partial_update",
+        "delete": "destroy",
+    }
 
 
-class SessionCookieScheme(OpenApiAuthenticationExtension):
-    target_class = "accounts.authentication.SessionAuthentication"
-    name = "sessionCookie"
+def load_generator(endpoints: Any) -> Any:
+    """Put drf-spectacular's ``AutoSchema`` under ours; the endpoints pass through."""
+    from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 
-    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
-        return {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME}
+    from accounts import schema_extensions  # noqa: F401 - registers them
 
-
-class BearerTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "accounts.authentication.BearerTokenAuthentication"
-    name = "bearerToken"
-
-    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
-        return {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "A token from `POST /auth/tokens/`, sent as "
-            "`Authorization: Bearer <token>`. No CSRF token is needed.",
-        }
+    if AutoSchema.__bases__ != (SpectacularAutoSchema,):
+        AutoSchema.__bases__ = (SpectacularAutoSchema,)
+    return endpoints

@@ -4,10 +4,11 @@
 model fields (and through them its forms, ranges and psycopg: about 9 MiB per worker on
 SQLite), PyYAML and Pygments (about 1 MiB each), only to offer serializer fields for
 PostgreSQL-only model fields, a YAML renderer and the browsable API's highlighting. No
-model of the service has such a field, and it renders JSON only. Both are hidden from that one import, so DRF records them as absent, and
-then restored: anything else (drf-spectacular's YAML schema, a migration) imports them
-as usual. A model given a PostgreSQL-only field would be served by DRF's generic
-``ModelField`` rather than a list or dict field.
+model of the service has such a field, and it renders JSON only. They are hidden from
+that one import, so DRF records them as absent, and then restored: anything else
+(drf-spectacular's YAML schema, a migration) imports them as usual. A model given a
+PostgreSQL-only field would be served by DRF's generic ``ModelField`` rather than a list
+or dict field.
 
 Imported by ``core.apps`` as its app is loaded, before any module imports DRF's.
 """

@@ -260,8 +260,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "core.errors.exception_handler",
-    # drf-spectacular's, with the service's extensions; loaded only to generate the schema.
-    "DEFAULT_SCHEMA_CLASS": "accounts.schema.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "accounts.schema.AutoSchema",  # drf-spectacular's, loaded late
     "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -281,6 +280,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["accounts.schema.load_generator"],  # see accounts/schema.py
 }
 
 # --- Outgoing email and background tasks ---------------------------------------------
