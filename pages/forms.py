@@ -169,7 +169,11 @@ class CredentialField(forms.CharField):
     """A passkey's answer, put in a hidden field by the passkey script (JSON)."""
 
     def __init__(self) -> None:
-        super().__init__(max_length=65_536, required=False, widget=forms.HiddenInput)
+        super().__init__(
+            max_length=65_536,
+            required=False,
+            widget=forms.HiddenInput(attrs={"data-credential": ""}),
+        )
 
 
 def app_code_field() -> CodeField:
