@@ -15,7 +15,7 @@ from accounts.tests.factories import PASSWORD, UserFactory
 from core.client import NO_CLIENT
 from mfa import flows, passkeys
 from mfa.tests.authenticator import SoftwareAuthenticator
-from mfa.tests.helpers import age_session_proof, code_before, code_now, wrong_code
+from mfa.tests.helpers import code_before, code_now, wrong_code
 from pages.tests.conftest import PageClient, field_errors, form_errors, text_of
 
 pytestmark = pytest.mark.django_db

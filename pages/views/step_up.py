@@ -76,7 +76,7 @@ def json_step_up_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not is_recent(request):
-            error = ReauthenticationRequired()
+            error = ReauthenticationRequired(methods=step_up.methods(user_of(request)))
             back = request.headers.get("X-Back-To") or reverse("pages:security")
             return JsonResponse(
                 {
