@@ -17,6 +17,7 @@ from mfa import flows, passkeys
 from mfa.tests.authenticator import SoftwareAuthenticator
 from mfa.tests.helpers import code_before, code_now, wrong_code
 from pages.tests.conftest import PageClient, field_errors, form_errors, text_of
+from pages.tests.test_safety import _assert_safe_page as assert_safe_page
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +239,17 @@ def test_a_passkey_sign_in_with_a_replayed_answer_is_refused(browser, member):
 def test_the_passkey_sign_in_refuses_a_post_without_its_csrf_token(browser, member):
     assert browser.post("/account/login/passkey/", {"credential": "{}"}).status_code == 403
     assert browser.post("/account/login/passkey/options/").status_code == 403
+
+
+def test_the_new_pages_carry_the_headers_and_no_inline_script(browser, secured):
+    user, _secret, _codes = secured
+    password_step(browser, user.email)
+    second_step = browser.get(SECOND_STEP)
+    signed_in = PageClient()
+    signed_in.sign_in(UserFactory.create(status=User.Status.ACTIVE).email)
+    signed_in.submit("/account/security/totp/", {}, page="/account/security/")
+    setup = signed_in.get("/account/security/totp/")
+
+    for response in (second_step, setup):
+        assert response.status_code == HTTPStatus.OK
+        assert_safe_page(response)
