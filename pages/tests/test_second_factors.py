@@ -253,3 +253,13 @@ def test_the_new_pages_carry_the_headers_and_no_inline_script(browser, secured):
     for response in (second_step, setup):
         assert response.status_code == HTTPStatus.OK
         assert_safe_page(response)
+
+
+def test_the_second_step_speaks_the_users_language(browser, secured):
+    user, _secret, _codes = secured
+    User.objects.filter(pk=user.pk).update(language="ar")
+    password_step(browser, user.email)
+
+    html = browser.get(SECOND_STEP, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert '<html lang="ar" dir="rtl">' in html

@@ -76,6 +76,8 @@ def second_step(request: HttpRequest) -> HttpResponse:
     pending = pending_sign_ins.find(token, binding=_binding(request))
     if pending is None or pending.purpose != PendingSignIn.Purpose.SESSION:
         return _start_over(request, InvalidMfaToken())
+    # The password was right: the page speaks the user's language, as their pages do.
+    activate_user_language(request, pending.user)
     form = SecondFactorForm(request.POST if request.method == "POST" else None)
     context: dict[str, Any] = {"form": form, "methods": second_factors.methods(pending.user)}
     if request.method == "POST":
