@@ -176,7 +176,7 @@ def test_concurrent_batches_sharing_keys_are_all_counted(store):
         try:
             # Overlapping keys, named in different orders: none is lost, none deadlocks.
             keys = ["shared", f"own{n}", "also-shared"]
-            windows = {key: 60 for key in (keys if n % 2 else reversed(keys))}
+            windows = dict.fromkeys(keys if n % 2 else reversed(keys), 60)
             return [store.hit_many(windows) for _ in range(4)]
         finally:
             connections.close_all()
