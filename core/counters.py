@@ -153,7 +153,7 @@ class DatabaseCounters(CounterStore):
         keys = sorted(windows)
         connection = connections[router.db_for_write(Counter)]
         now = time.time()
-        params: list[object] = []
+        params: list[str | float] = []
         for key in keys:
             params += [key, now + windows[key]]
         sql = _HIT_SQL.format(rows=", ".join(["(%s, 1, %s)"] * len(keys)))
@@ -167,7 +167,7 @@ class DatabaseCounters(CounterStore):
 
     def settle(self, changes: Mapping[str, Settle]) -> None:
         keys = sorted(changes)
-        params: list[object] = []
+        params: list[str | float] = []
         for key in keys:
             params += [key, 0 if changes[key] is Settle.RESET else 1, 0.0]
         sql = _SETTLE_SQL.format(rows=", ".join(["(%s, %s, %s)"] * len(keys)))

@@ -17,7 +17,6 @@ from rest_framework.test import APIClient
 from accounts.security import limits
 from accounts.tests.factories import PASSWORD, UserFactory
 from conftest import BrowserClient
-from pages.tests.conftest import PageClient
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +57,7 @@ def test_every_password_sign_in_counts_one_request_on_one_counter(user):
     admin = Client().post("/admin/login/", {"username": staff.email, "password": PASSWORD})
     # The password was checked (the admin then asks staff for a second factor).
     assert "need a second factor" in admin.content.decode()
-    page = PageClient().submit("/account/login/", {"email": user.email, "password": PASSWORD})
+    page = Client().post("/account/login/", {"email": user.email, "password": PASSWORD})
     assert page.status_code == HTTPStatus.FOUND
 
     refused = [
@@ -66,7 +65,7 @@ def test_every_password_sign_in_counts_one_request_on_one_counter(user):
         APIClient().post(
             "/auth/tokens/", {"email": user.email, "password": PASSWORD, "name": "x"}, format="json"
         ),
-        PageClient().submit("/account/login/", {"email": user.email, "password": PASSWORD}),
+        Client().post("/account/login/", {"email": user.email, "password": PASSWORD}),
     ]
 
     assert [r.status_code for r in refused] == [HTTPStatus.TOO_MANY_REQUESTS] * 3

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
+from io import StringIO
 from threading import Barrier
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connections
 
 from core import counters
@@ -197,3 +199,15 @@ def test_prune_deletes_ended_windows_and_resets_and_keeps_live_counts():
 
     assert counters.prune() == 2
     assert list(Counter.objects.values_list("key", "count")) == [("live", 1)]
+
+
+@pytest.mark.django_db
+def test_the_prune_command_deletes_what_a_settle_ended():
+    counters.database_counters.hit_many({"kept": 60, "settled": 60})
+    counters.database_counters.settle({"settled": counters.Settle.RESET})
+    out = StringIO()
+
+    call_command("prune_counters", stdout=out)
+
+    assert out.getvalue().strip() == "Deleted 1 expired counter(s)."
+    assert list(Counter.objects.values_list("key", flat=True)) == ["kept"]
