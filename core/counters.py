@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.cache import caches
-from django.db import connections, router
+from django.db import connections, router, transaction
 
 from core.cache import CACHE_ERRORS, redis_client, redis_configured
 from core.models import Counter
@@ -257,8 +257,15 @@ def prune(*, now: float | None = None) -> int:
     Rows of keys never hit again (one-off addresses) would pile up otherwise; an
     expired row is restarted in place by its next hit, so pruning changes no count.
     ``manage.py prune_counters`` runs it (daily is plenty).
+
+    Rows a login holds are skipped (PostgreSQL's ``SKIP LOCKED``; SQLite locks the whole
+    database instead): the delete never waits for a counter operation, so it cannot
+    deadlock with one that locks several rows; a skipped row goes at the next run.
     """
-    deleted, _by_model = Counter.objects.filter(expires_at__lt=now or time.time()).delete()
+    expired = Counter.objects.filter(expires_at__lt=now or time.time())
+    with transaction.atomic(using=router.db_for_write(Counter)):
+        free = expired.select_for_update(skip_locked=True).values("key")
+        deleted, _by_model = Counter.objects.filter(key__in=free).delete()
     return deleted
 
 
