@@ -2,8 +2,9 @@
 
 Each view checks the same request limits as its API action
 (``accounts.security.limits``), then calls the same flow: the sign-in password goes
-through ``sign_in_with_password``, so the per-email lockout, the per-address failure
-budget of ``accounts.backends`` and the second step hold here exactly as for the API.
+through ``sign_in_with_password``, so the login request limit, the per-email lockout,
+the per-address failure budget of ``accounts.backends`` and the second step hold here
+exactly as for the API (a form the validation refuses counts its login request here).
 A user with a second factor goes on to ``pages.views.sign_in.second_step``.
 """
 
@@ -50,8 +51,10 @@ def login(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "next": next_url or ""}
     if request.method == "POST":
         try:
-            limits.check("login", limits.by_address(request))
-            if form.is_valid():
+            if not form.is_valid():
+                # A valid form counts at the sign-in gate, with the failure counts.
+                limits.check("login", limits.by_address(request))
+            else:
                 purpose = PendingSignIn.Purpose.SESSION
                 user = sign_in_with_password(
                     email=form.cleaned_data["email"],
