@@ -55,7 +55,7 @@ lint: install
 ## Retake the screenshots of the account pages in docs/screenshots/ (the browser tests
 ## take them on every run; this run keeps them). Needs Debian's chromium.
 screenshots: install
-	UPDATE_SCREENSHOTS=1 $(VENV)/python -m pytest pages/tests/test_browser.py -q
+	UPDATE_SCREENSHOTS=1 $(VENV)/python -m pytest pages/tests/test_browser.py pages/tests/test_browser_factors.py -q
 
 format: install
 	$(VENV)/ruff check --fix .

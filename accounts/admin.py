@@ -117,6 +117,19 @@ class UserAdmin(_UserAdminBase):
         )
 
 
+class ReadOnly:
+    """Staff look; changes go through the flows (events, emails), never through a form."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(UserSession)
 class UserSessionAdmin(_UserSessionAdminBase):
     list_display = ("id", "user", "ip", "created", "last_seen", "expire_date")
@@ -160,7 +173,7 @@ class AuthTokenAdmin(_AuthTokenAdminBase):
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(_SecurityEventAdminBase):
+class SecurityEventAdmin(ReadOnly, _SecurityEventAdminBase):
     """The append-only event record: staff read it, nobody edits or deletes it here."""
 
     list_display = ("created", "type", "user", "ip", "user_agent")
@@ -171,12 +184,3 @@ class SecurityEventAdmin(_SecurityEventAdminBase):
     date_hierarchy = "created"
     fields = ("created", "type", "user", "ip", "user_agent")
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

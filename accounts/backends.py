@@ -42,12 +42,15 @@ class AccountBackend(ModelBackend):
 
         The attempt is reserved before the password is checked
         (``accounts.security.lockout``), so concurrent guesses cannot slip past the
-        limit. Django's backend runs the password hasher for an unknown email too.
+        limit: the address's login request, the email's and the address's failure
+        counts in one counter operation, settled after the check in at most one more.
+        Django's backend runs the password hasher for an unknown email too.
 
         Call it outside ``transaction.atomic``: on the database counters (no Redis) a
         rollback would also undo the failure just counted.
 
         Raises:
+            RateLimited: Too many login requests from this address; likewise unchecked.
             LockedOut: Too many failures for this email; the password was not checked.
             TooManyFailures: Too many failures from this address; likewise.
         """

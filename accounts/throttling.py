@@ -56,7 +56,11 @@ class EmailRateThrottle(LimitThrottle):
 
 
 class LoginRequestThrottle(AddressRateThrottle):
-    """Login requests per address: session login and token creation alike."""
+    """Login requests per address, for the sign-in steps that check no password.
+
+    A password sign-in (the API login, token creation) counts the same limit at the
+    sign-in gate instead, with its failure counts in one step (``accounts.backends``).
+    """
 
     scope = "login"
 

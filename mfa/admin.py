@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from accounts.admin import ReadOnly
 from mfa.models import Passkey, TOTPDevice
 
 if TYPE_CHECKING:
@@ -19,19 +19,6 @@ if TYPE_CHECKING:
     _PasskeyAdminBase = admin.ModelAdmin[Passkey]
 else:
     _TOTPDeviceAdminBase = _PasskeyAdminBase = admin.ModelAdmin
-
-
-class ReadOnly:
-    """Staff look; changes go through the flows (events, emails)."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(TOTPDevice)

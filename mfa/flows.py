@@ -81,6 +81,11 @@ def start_totp_setup(*, user: User) -> totp.TotpSetup:
     return totp.start_setup(user=user)
 
 
+def pending_totp_setup(*, user: User) -> totp.TotpSetup | None:
+    """The app setup waiting for its code, if any; see :func:`mfa.totp.pending_setup`."""
+    return totp.pending_setup(user=user)
+
+
 def confirm_totp(*, user: User, code: object, client: Client) -> list[str] | None:
     """Turn the pending app on with one of its codes.
 

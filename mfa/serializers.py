@@ -55,12 +55,18 @@ class RecoveryCodesSerializer(serializers.Serializer[Any]):
     )
 
 
-class TotpConfirmedSerializer(serializers.Serializer[Any]):
-    recovery_codes = serializers.ListField(
+def first_factor_recovery_codes(factor: str) -> serializers.ListField:
+    """The ten codes that come with a user's first second factor, and only then."""
+    return serializers.ListField(
         child=serializers.CharField(),
         required=False,
-        help_text="Only when the app is the user's first second factor: ten codes, shown once.",
+        help_text=f"Only when the {factor} is the user's first second factor: "
+        "ten codes, shown once.",
     )
+
+
+class TotpConfirmedSerializer(serializers.Serializer[Any]):
+    recovery_codes = first_factor_recovery_codes("app")
 
 
 class PasskeySerializer(serializers.Serializer[Any]):
@@ -71,11 +77,7 @@ class PasskeySerializer(serializers.Serializer[Any]):
 
 
 class PasskeyCreatedSerializer(PasskeySerializer):
-    recovery_codes = serializers.ListField(
-        child=serializers.CharField(),
-        required=False,
-        help_text="Only when the passkey is the user's first second factor: ten codes, shown once.",
-    )
+    recovery_codes = first_factor_recovery_codes("passkey")
 
 
 class TotpStatusSerializer(serializers.Serializer[Any]):

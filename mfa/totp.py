@@ -197,6 +197,20 @@ def start_setup(*, user: User) -> TotpSetup:
     return TotpSetup(secret=secret, otpauth_uri=uri, qr_svg=qr_svg(uri))
 
 
+def pending_setup(*, user: User) -> TotpSetup | None:
+    """The setup waiting for its code, shown again (a page re-shown after a wrong code).
+
+    ``None`` when nothing is pending or the setup is older than its 10 minutes.
+    """
+    oldest = timezone.now() - app_settings.TOTP_SETUP_TIMEOUT
+    device = TOTPDevice.objects.filter(user=user, confirmed=False, created__gt=oldest).first()
+    if device is None:
+        return None
+    secret = _secret_of(device)
+    uri = otpauth_uri(secret=secret, account=user.email)
+    return TotpSetup(secret=secret, otpauth_uri=uri, qr_svg=qr_svg(uri))
+
+
 def confirm_setup(*, user: User, code: object, at: float | None = None) -> TOTPDevice:
     """Turn the pending authenticator app on with a code it shows.
 

@@ -146,3 +146,85 @@ class EmailChangeForm(forms.Form):
 
 class DeleteAccountForm(forms.Form):
     password = PasswordField(autocomplete="current-password")
+
+
+# --- Second factors -------------------------------------------------------------------------
+
+
+class CodeField(forms.CharField):
+    """A one-time code as typed; its shape is the flow's to judge (spaces are fine)."""
+
+    def __init__(self, *, label: Any, max_length: int, autocomplete: str = "off") -> None:
+        super().__init__(
+            label=label,
+            max_length=max_length,
+            required=False,
+            widget=forms.TextInput(
+                attrs={"autocomplete": autocomplete, "spellcheck": "false", "autocapitalize": "off"}
+            ),
+        )
+
+
+class CredentialField(forms.CharField):
+    """A passkey's answer, put in a hidden field by the passkey script (JSON)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            max_length=65_536,
+            required=False,
+            widget=forms.HiddenInput(attrs={"data-credential": ""}),
+        )
+
+
+def app_code_field() -> CodeField:
+    field = CodeField(label=_("Code from your authenticator app"), max_length=32)
+    field.widget.attrs.update({"autocomplete": "one-time-code", "inputmode": "numeric"})
+    return field
+
+
+def recovery_code_field() -> CodeField:
+    return CodeField(label=_("Recovery code"), max_length=64)
+
+
+class SecondFactorForm(forms.Form):
+    """One answer: an app's code, a recovery code or a passkey (the flow says which is wrong).
+
+    The sign-in's second step and the re-authentication share it; an empty answer is
+    sent to the flow as none (``None``), and the flow says what is missing.
+    """
+
+    code = app_code_field()
+    recovery_code = recovery_code_field()
+    credential = CredentialField()
+
+    def answer(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "code": data["code"] or None,
+            "recovery_code": data["recovery_code"] or None,
+            "credential": data["credential"] or None,
+        }
+
+
+class ReauthenticateForm(SecondFactorForm):
+    """The password with a second factor (if the user has one), or a passkey alone."""
+
+    password = PasswordField(autocomplete="current-password", required=False)
+
+    def answer(self) -> dict[str, Any]:
+        return {**super().answer(), "password": self.cleaned_data["password"] or None}
+
+
+class TotpConfirmForm(forms.Form):
+    code = app_code_field()
+
+
+class PasskeyAddForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the passkey"),
+        help_text=_("So you can tell your passkeys apart, such as “Laptop” or “Phone”."),
+        max_length=200,  # the flow says what a good name is
+        required=False,
+        strip=False,
+    )
+    credential = CredentialField()

@@ -33,7 +33,9 @@ def verify_credentials(*, email: str, password: str, client: Client) -> User:
     Raises:
         InvalidCredentials: For an unknown email, a wrong password or an inactive
             account alike.
-        LockedOut: Too many failures for this email; the password was not checked.
+        RateLimited: Too many login requests from this address; the password was not
+            checked.
+        LockedOut: Too many failures for this email; likewise.
         TooManyFailures: Too many failures from this address; likewise.
     """
     user = authenticate(None, email=email, password=password, client=client)

@@ -13,7 +13,12 @@ counter whichever interface it came through.
 
 Scopes and what they count per (rates in docs/security.md):
 
-- ``login``: every login request per client address; token creation counts too.
+- ``login``: every login request per client address, whichever interface it came
+  through (the API login, token creation, the admin's and the pages' login form, the
+  sign-in steps after the password). A password sign-in counts it at the sign-in gate
+  (``accounts.security.lockout.reserve_attempt``), in the same step as its failure counts; a
+  request refused before the gate (a malformed body) and the sign-in steps call
+  :func:`check`.
 - ``register``: registrations per client address.
 - ``password_reset``: password-reset requests per client address.
 - ``password_reset_email``, ``verification_resend``: per email, registered or not, so
@@ -33,8 +38,9 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 
-from accounts.security.lockout import hashed_email
+from accounts.models import normalize_email
 from core import counters
 from core.client import client_network_key
 from core.exceptions import RateLimited
@@ -42,6 +48,16 @@ from core.exceptions import RateLimited
 #: A limit to count a request against: its scope and whom it counts, or ``None`` when
 #: the request names nobody to count (an address-less request, a body without an email).
 Limit = tuple[str, str | None]
+
+
+def counter_key(scope: str, ident: str) -> str:
+    """The counter of ``scope`` for ``ident``: the one key every interface counts on."""
+    return f"throttle:{scope}:{ident}"
+
+
+def hashed_email(email: str) -> str:
+    """A stable, non-reversible key part for an email, however it is capitalised or padded."""
+    return salted_hmac("accounts.lockout.email", normalize_email(email)).hexdigest()
 
 
 def check(scope: str, ident: str | None) -> None:
@@ -60,7 +76,7 @@ def check(scope: str, ident: str | None) -> None:
     if ident is None:
         return
     limit, window = counters.parse_rate(str(settings.THROTTLE_RATES[scope]))
-    hit = counters.hit(f"throttle:{scope}:{ident}", window=window)
+    hit = counters.hit(counter_key(scope, ident), window=window)
     if hit.count > limit:
         raise RateLimited(hit.retry_after)
 

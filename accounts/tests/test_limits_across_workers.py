@@ -262,6 +262,29 @@ def test_twenty_simultaneous_failures_from_one_address_let_exactly_ten_be_tried(
     assert tally(answers) == {(401, "invalid_credentials"): 10, (429, "throttled"): 10}
 
 
+def test_one_address_locked_out_at_once_keeps_exact_request_and_failure_counts(workers):
+    """Each login reserves three counts in one step; a refusal gives back the right ones."""
+    address, email = fresh_address(), fresh_email()
+
+    answers = workers.post_together(
+        [("/auth/login/", {"email": email, "password": f"wrong-{n}"}, address) for n in range(20)]
+    )
+
+    assert tally(answers) == {(401, "invalid_credentials"): 5, (429, "locked_out"): 15}
+    # The 15 refused by the lockout gave back their failure slot: the address has 5 left.
+    failures = [
+        workers.post("/auth/login/", {"email": fresh_email(), "password": "x"}, ip=address)
+        for _ in range(6)
+    ]
+    assert [(a.status, a.body["code"]) for a in failures] == [
+        *[(401, "invalid_credentials")] * 5,
+        (429, "throttled"),
+    ]
+    # 26 login requests so far, each counted once: 4 more pass, the next is refused.
+    malformed = [workers.post("/auth/login/", {}, ip=address).status for _ in range(5)]
+    assert malformed == [400, 400, 400, 400, 429]
+
+
 def test_forty_simultaneous_login_requests_from_one_address_let_exactly_thirty_in(workers):
     address = fresh_address()
 

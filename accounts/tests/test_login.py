@@ -121,22 +121,43 @@ def test_login_upgrades_a_pbkdf2_hash_to_argon2(client):
     assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
 
 
-def test_login_costs_at_most_five_queries(client, user, django_assert_num_queries):
+def _counted(script, name, calls):
+    """The Redis script itself, noting each call: the counters' Redis commands."""
+
+    def call(*args, **kwargs):
+        calls.append(name)
+        return script(*args, **kwargs)
+
+    return call
+
+
+def test_a_login_costs_six_queries_on_the_embedded_default_and_four_with_redis(
+    client, user, django_assert_num_queries, monkeypatch
+):
     """Find the user, stamp last_login, record the event, write the session once.
 
-    Where the rate-limit counters live in the database (no Redis), each of their five
-    operations (request throttle, email and address failure counts reserved before the
-    password check, both settled after it) is one more statement; with Redis they are
-    Redis commands and the database sees four queries.
+    The rate-limit counters cost two operations: one reserves the request, email and
+    address counts before the password check, one settles them after it. Where they
+    live in the database (no Redis), each is one statement: six queries. With Redis
+    they are two Redis script calls, and the database sees four queries.
     """
-    counter_statements = 0 if redis_counters() else 5
+    store = redis_counters()
+    redis_calls: list[str] = []
+    if store is not None:
+        for name in ("_hit", "_settle"):
+            monkeypatch.setattr(store, name, _counted(getattr(store, name), name, redis_calls))
     client.fetch_csrf_token()
 
-    with django_assert_num_queries(4 + counter_statements) as queries:
+    with django_assert_num_queries(4 if store else 6) as queries:
         response = client.post(
             "/auth/login/", {"email": user.email, "password": PASSWORD}, format="json"
         )
 
-    own = [q["sql"] for q in queries.captured_queries if "core_counter" not in q["sql"]]
-    assert len(own) == 4
+    counter_sql = [q["sql"] for q in queries.captured_queries if "core_counter" in q["sql"]]
     assert response.status_code == HTTPStatus.OK
+    if store is None:
+        reserve, settle = counter_sql
+        assert all(key in reserve for key in ("throttle:login:", "lockout:", "login_failure:"))
+        assert all(key in settle for key in ("lockout:", "login_failure:"))
+    else:
+        assert (counter_sql, redis_calls) == ([], ["_hit", "_settle"])

@@ -31,8 +31,15 @@ from accounts.serializers import (
     UserSerializer,
     UserUpdateSerializer,
 )
-from accounts.throttling import LoginRequestThrottle, RegistrationThrottle
-from accounts.views.base import ERRORS, CredentialFreeCreateMixin, client_of, signed_in, validated
+from accounts.throttling import RegistrationThrottle
+from accounts.views.base import (
+    ERRORS,
+    CredentialFreeCreateMixin,
+    client_of,
+    sign_in_input,
+    signed_in,
+    validated,
+)
 from accounts.views.lifecycle import LifecycleActions
 from accounts.views.sign_in import session_started
 from accounts.views.step_up import StepUpActions
@@ -98,11 +105,12 @@ class AuthViewSet(
         detail=False,
         methods=["post"],
         permission_classes=[CsrfTokenRequired],
-        throttle_classes=[LoginRequestThrottle],
+        # Its login limit counts at the sign-in gate, with the failure counts, in one step.
+        throttle_classes=[],
     )
     def login(self, request: Request) -> Response:
         """Authenticate by email and password and start a fresh session."""
-        credentials = validated(LoginInput, request)
+        credentials = sign_in_input(LoginInput, request)
         purpose = PendingSignIn.Purpose.SESSION
         user = sign_in_with_password(
             **credentials,

@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.authentication import BaseAuthentication
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
 from accounts.models import User
+from accounts.security import limits
 from core.client import Client
 
 if TYPE_CHECKING:
@@ -93,3 +95,18 @@ def validated(serializer_class: Any, request: Request) -> dict[str, Any]:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+def sign_in_input(serializer_class: Any, request: Request) -> dict[str, Any]:
+    """Validate a password sign-in's body, counting a refused one as a login request.
+
+    A valid body is counted at the sign-in gate (``accounts.backends``), in the same
+    step as the attempt's failure counts. A body the validation refuses (unreadable,
+    a field missing) never gets there: it counts here, so every request counts toward
+    the address's ``login`` limit, as when a throttle counted it ahead of the view.
+    """
+    try:
+        return validated(serializer_class, request)
+    except APIException:
+        limits.check("login", limits.by_address(request._request))
+        raise

@@ -16,8 +16,13 @@ from accounts.serializers import (
     TokenCreateInput,
     TokenSerializer,
 )
-from accounts.throttling import LoginRequestThrottle
-from accounts.views.base import ERRORS, CredentialFreeCreateMixin, client_of, signed_in, validated
+from accounts.views.base import (
+    ERRORS,
+    CredentialFreeCreateMixin,
+    client_of,
+    sign_in_input,
+    signed_in,
+)
 from accounts.views.sign_in import token_issued
 from core.viewsets import KnownMethodsMixin
 
@@ -33,7 +38,8 @@ class TokenViewSet(KnownMethodsMixin, CredentialFreeCreateMixin, viewsets.ViewSe
     """
 
     lookup_value_regex = "[0-9]+"
-    create_throttles = (LoginRequestThrottle,)
+    # ``create`` has no throttle: it is a login, and its login limit counts at the
+    # sign-in gate (``accounts.backends``) with the failure counts, in one step.
 
     @extend_schema(
         summary="Create a bearer token",
@@ -52,7 +58,7 @@ class TokenViewSet(KnownMethodsMixin, CredentialFreeCreateMixin, viewsets.ViewSe
     )
     def create(self, request: Request) -> Response:
         """Check email and password like a login and issue a token; the secret is shown once."""
-        data = validated(TokenCreateInput, request)
+        data = sign_in_input(TokenCreateInput, request)
         binding = binding_of(request._request, PendingSignIn.Purpose.TOKEN)
         token, secret = create_token(**data, client=client_of(request), binding=binding)
         return token_issued(token, secret)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
+from io import StringIO
 from threading import Barrier
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connections
 
 from core import counters
@@ -119,3 +121,93 @@ def test_rates_read_like_drfs_with_a_multiple(rate, expected):
 def test_anything_else_is_not_a_rate(rate):
     with pytest.raises(ValueError, match="is not a rate"):
         counters.parse_rate(rate)
+
+
+@pytest.mark.django_db
+def test_a_batch_numbers_each_key_like_single_hits(store):
+    store.hit("a", window=60)
+
+    hits = store.hit_many({"a": 60, "b": 300})
+
+    assert (hits["a"].count, hits["b"].count) == (2, 1)
+    assert 59 <= hits["a"].retry_after <= 60
+    assert 299 <= hits["b"].retry_after <= 300
+    assert store.hit("b", window=300).count == 2
+
+
+@pytest.mark.django_db
+def test_a_batch_restarts_an_expired_key_and_counts_up_a_live_one(store):
+    store.hit_many({"old": 60, "live": 60})
+    expire(store, "old")
+
+    hits = store.hit_many({"old": 60, "live": 60})
+
+    assert (hits["old"].count, hits["live"].count) == (1, 2)
+
+
+@pytest.mark.django_db
+def test_settle_releases_some_keys_and_resets_others_in_one_step(store):
+    for _ in range(3):
+        store.hit_many({"kept": 60, "released": 60, "reset": 60})
+
+    store.settle(
+        {
+            "released": counters.Settle.RELEASE,
+            "reset": counters.Settle.RESET,
+            "none": counters.Settle.RELEASE,
+        }
+    )
+
+    hits = store.hit_many({"kept": 60, "released": 60, "reset": 60, "none": 60})
+    assert {key: hit.count for key, hit in hits.items()} == {
+        "kept": 4,
+        "released": 3,
+        "reset": 1,
+        "none": 1,
+    }
+    assert 59 <= hits["reset"].retry_after <= 60
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_batches_sharing_keys_are_all_counted(store):
+    threads = 12
+    barrier = Barrier(threads)
+
+    def batch_after_barrier(n):
+        barrier.wait()
+        try:
+            # Overlapping keys, named in different orders: none is lost, none deadlocks.
+            keys = ["shared", f"own{n}", "also-shared"]
+            windows = dict.fromkeys(keys if n % 2 else reversed(keys), 60)
+            return [store.hit_many(windows) for _ in range(4)]
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(threads) as pool:
+        batches = [b for run in pool.map(batch_after_barrier, range(threads)) for b in run]
+
+    for key in ("shared", "also-shared"):
+        assert sorted(b[key].count for b in batches) == list(range(1, threads * 4 + 1))
+    assert store.hit("own3", window=60).count == 5
+
+
+@pytest.mark.django_db
+def test_prune_deletes_ended_windows_and_resets_and_keeps_live_counts():
+    counters.database_counters.hit_many({"live": 60, "ended": 60, "reset": 60})
+    Counter.objects.filter(key="ended").update(expires_at=time.time() - 1)
+    counters.database_counters.reset("reset")
+
+    assert counters.prune() == 2
+    assert list(Counter.objects.values_list("key", "count")) == [("live", 1)]
+
+
+@pytest.mark.django_db
+def test_the_prune_command_deletes_what_a_settle_ended():
+    counters.database_counters.hit_many({"kept": 60, "settled": 60})
+    counters.database_counters.settle({"settled": counters.Settle.RESET})
+    out = StringIO()
+
+    call_command("prune_counters", stdout=out)
+
+    assert out.getvalue().strip() == "Deleted 1 expired counter(s)."
+    assert list(Counter.objects.values_list("key", flat=True)) == ["kept"]

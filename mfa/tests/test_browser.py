@@ -4,8 +4,8 @@ The service runs for real (pytest-django's ``live_server``); Chromium, driven by
 Playwright, opens one of its pages and calls the API from it with ``fetch`` and
 ``navigator.credentials``, as the browser app will. The authenticator is Chrome
 DevTools' virtual one (CTAP2, a platform authenticator with user verification), so the
-attestation and assertions are the browser's own, not the test's. The account pages
-will get their own passkey script later; the calls here are what that script does.
+attestation and assertions are the browser's own, not the test's. The account pages'
+own script (``pages/static/pages/passkey.js``) is driven in ``pages/tests/test_browser_factors.py``.
 
 Chromium comes from Debian (``apt-get install chromium``); Playwright never downloads
 a browser here.

@@ -92,7 +92,9 @@ class Person:
         self.page.goto(f"{site}/account/login/")
         self.fill("email", email)
         self.fill("password", password)
-        self.page.get_by_role("main").get_by_role("button", name=self.words["sign_in"]).click()
+        self.page.get_by_role("main").get_by_role(
+            "button", name=self.words["sign_in"], exact=True
+        ).click()
 
 
 def _delivered_link(mailbox: Mailbox, to: str, site: str, page: str) -> str:

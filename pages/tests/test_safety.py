@@ -27,7 +27,13 @@ ANONYMOUS_PAGES = [
     "/account/confirm-email/?key=abc",
     "/account/deleted/",
 ]
-SIGNED_IN_PAGES = ["/account/", "/account/security/", "/account/logout/"]
+SIGNED_IN_PAGES = [
+    "/account/",
+    "/account/security/",
+    "/account/logout/",
+    "/account/reauthenticate/",
+]
+PASSKEY_SCRIPT = '<script src="/static/pages/passkey.js" defer>'
 
 
 def _assert_safe_page(response) -> None:
@@ -41,8 +47,12 @@ def _assert_safe_page(response) -> None:
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
     html = response.content.decode()
-    # No script at all, no inline style or handler, nothing from another site.
-    assert "<script" not in html
+    # No inline script (only the passkey script, from a file of the service), no inline
+    # style or handler, nothing from another site.
+    scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", html, re.S)
+    assert html.count("<script") == len(scripts)
+    assert all(body == "" for body in scripts)
+    assert set(re.findall(r"<script\b[^>]*>", html)) <= {PASSKEY_SCRIPT}
     assert not re.search(r"\son\w+=", html)
     assert " style=" not in html
     assert not re.search(r"(src|href)=\"https?://", html)
@@ -81,6 +91,16 @@ def test_an_unknown_address_under_account_is_a_page_and_elsewhere_json(browser):
     assert "Page not found" in text_of(page)
     _assert_safe_page(page)
     assert api.json()["code"] == "not_found"
+
+
+def test_the_passkey_script_is_served_by_the_service(browser):
+    html = browser.get("/account/login/").content.decode()
+    assert PASSKEY_SCRIPT in html
+
+    response = browser.get("/static/pages/passkey.js")
+
+    assert response.status_code == HTTPStatus.OK
+    assert "navigator.credentials" in b"".join(response.streaming_content).decode()
 
 
 def test_the_stylesheet_is_served_by_the_service(browser):

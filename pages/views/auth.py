@@ -2,8 +2,10 @@
 
 Each view checks the same request limits as its API action
 (``accounts.security.limits``), then calls the same flow: the sign-in password goes
-through ``sign_in_with_password``, so the per-email lockout, the per-address failure
-budget of ``accounts.backends`` and the second step hold here exactly as for the API.
+through ``sign_in_with_password``, so the login request limit, the per-email lockout,
+the per-address failure budget of ``accounts.backends`` and the second step hold here
+exactly as for the API (a form the validation refuses counts its login request here).
+A user with a second factor goes on to ``pages.views.sign_in.second_step``.
 """
 
 from __future__ import annotations
@@ -17,23 +19,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.authentication import binding_of
-from accounts.flows.login import log_out, sign_in_with_password, start_session
+from accounts.errors import SecondFactorRequired
+from accounts.flows.login import log_out, sign_in_with_password
 from accounts.flows.registration import register_user
-from accounts.models import PendingSignIn, User
+from accounts.models import PendingSignIn
 from accounts.security import limits
 from core.client import Client
 from core.exceptions import ServiceError
-from core.i18n import activate_user_language, supported_languages
+from core.i18n import supported_languages
 from pages.forms import LoginForm, RegisterForm
 from pages.views.base import (
     form_page,
     home_of,
     methods,
     page,
-    remember_language,
     safe_next,
     user_of,
 )
+from pages.views.sign_in import begin_second_step, session_started
 
 
 @page
@@ -48,8 +51,10 @@ def login(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "next": next_url or ""}
     if request.method == "POST":
         try:
-            limits.check("login", limits.by_address(request))
-            if form.is_valid():
+            if not form.is_valid():
+                # A valid form counts at the sign-in gate, with the failure counts.
+                limits.check("login", limits.by_address(request))
+            else:
                 purpose = PendingSignIn.Purpose.SESSION
                 user = sign_in_with_password(
                     email=form.cleaned_data["email"],
@@ -58,23 +63,13 @@ def login(request: HttpRequest) -> HttpResponse:
                     purpose=purpose,
                     binding=binding_of(request, purpose),
                 )
-                return password_accepted(request, user, next_url)
+                return session_started(request, user, next_url, second_factor=False)
+        except SecondFactorRequired as pending:
+            # The password was right and the user has a second factor: nothing started yet.
+            return begin_second_step(request, pending.extra["mfa_token"], next_url)
         except ServiceError as error:
             return form_page(request, "pages/login.html", context, form=form, error=error)
     return form_page(request, "pages/login.html", context, form=form)
-
-
-def password_accepted(request: HttpRequest, user: User, next_url: str | None) -> HttpResponse:
-    """The password was right: sign ``user`` in to this browser and go on.
-
-    The second step plugs in here: for a user with a second factor, this is where the
-    pending sign-in is made and the browser sent to the second-factor page instead of
-    being signed in (docs/pages.md, "Second factors").
-    """
-    start_session(request, user)
-    activate_user_language(request, user)
-    response = redirect(next_url or home_of(user))
-    return remember_language(response, user.language)
 
 
 @page

@@ -7,6 +7,8 @@ The key is the proof; no session is needed, as in the API.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -43,40 +45,45 @@ def _signed_in_or_login(request: HttpRequest) -> HttpResponse:
     return redirect("pages:login")
 
 
-@page
-@methods("GET", "POST")
-def verify_email_page(request: HttpRequest) -> HttpResponse:
-    """``?key=…`` from the verification email: a button that confirms the address."""
-    template = "pages/verify_email.html"
+def _key_link_page(
+    request: HttpRequest, template: str, confirm: Callable[[str, Client], str]
+) -> HttpResponse:
+    """GET shows the button; POST hands the key to ``confirm``, which returns the message."""
     form = KeyForm(request.POST if request.method == "POST" else request.GET)
     if _is_broken(form):
         return _broken_link(request, template)
     if request.method == "POST":
         try:
-            verify_email(key=form.cleaned_data["key"], client=Client.of(request))
+            done = confirm(form.cleaned_data["key"], Client.of(request))
         except ServiceError as error:
             return form_page(request, template, {"form": form}, form=form, error=error)
-        messages.success(request, _("Your email address is verified."))
+        messages.success(request, done)
         return _signed_in_or_login(request)
     return form_page(request, template, {"form": form})
+
+
+@page
+@methods("GET", "POST")
+def verify_email_page(request: HttpRequest) -> HttpResponse:
+    """``?key=…`` from the verification email: a button that confirms the address."""
+
+    def confirm(key: str, client: Client) -> str:
+        verify_email(key=key, client=client)
+        return _("Your email address is verified.")
+
+    return _key_link_page(request, "pages/verify_email.html", confirm)
 
 
 @page
 @methods("GET", "POST")
 def confirm_email_page(request: HttpRequest) -> HttpResponse:
     """``?key=…`` from the email-change link: a button that moves the account."""
-    template = "pages/confirm_email.html"
-    form = KeyForm(request.POST if request.method == "POST" else request.GET)
-    if _is_broken(form):
-        return _broken_link(request, template)
-    if request.method == "POST":
-        try:
-            user = confirm_email_change(key=form.cleaned_data["key"], client=Client.of(request))
-        except ServiceError as error:
-            return form_page(request, template, {"form": form}, form=form, error=error)
-        messages.success(request, _("Your email address is now %(email)s.") % {"email": user.email})
-        return _signed_in_or_login(request)
-    return form_page(request, template, {"form": form})
+
+    def confirm(key: str, client: Client) -> str:
+        user = confirm_email_change(key=key, client=client)
+        return _("Your email address is now %(email)s.") % {"email": user.email}
+
+    return _key_link_page(request, "pages/confirm_email.html", confirm)
 
 
 @page

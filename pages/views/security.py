@@ -2,8 +2,9 @@
 
 Each action POSTs to its own address and calls the flow the API's action calls; a
 refusal shows the security page again with the errors on that action's form. The
-second-factor sections (authenticator app, recovery codes, passkeys) are reserved in
-``pages/security.html`` and plug in the same way (docs/pages.md, "Second factors").
+second-factor sections (authenticator app, recovery codes, passkeys) are
+``pages.views.second_factors``. The actions the API guards with step-up are guarded
+the same way (``pages.views.step_up``).
 """
 
 from __future__ import annotations
@@ -33,8 +34,11 @@ from accounts.security import limits
 from accounts.selectors import list_security_events, list_sessions, list_tokens
 from core.client import Client
 from core.exceptions import ServiceError
-from pages.forms import DeleteAccountForm, EmailChangeForm, PasswordChangeForm
+from mfa.passkeys import list_passkeys
+from mfa.selectors import factor_summary
+from pages.forms import DeleteAccountForm, EmailChangeForm, PasskeyAddForm, PasswordChangeForm
 from pages.views.base import form_page, methods, signed_in_page, user_of
+from pages.views.step_up import step_up_required
 
 EVENTS_PER_PAGE = 10
 
@@ -44,7 +48,7 @@ def _current_session_id(request: HttpRequest) -> int | None:
     return record.id if record is not None else None
 
 
-def _security_page(
+def security_page(
     request: HttpRequest,
     *,
     bound: forms.Form | None = None,
@@ -56,6 +60,7 @@ def _security_page(
         "password": PasswordChangeForm(prefix="password"),
         "email": EmailChangeForm(prefix="email"),
         "delete": DeleteAccountForm(prefix="delete"),
+        "passkey": PasskeyAddForm(prefix="passkey"),
     }
     if bound is not None and bound.prefix:
         forms_by_prefix[bound.prefix] = bound
@@ -70,6 +75,9 @@ def _security_page(
         "sessions": list_sessions(user=user, current_session_id=_current_session_id(request)),
         "tokens": list_tokens(user=user),
         "events": events,
+        "passkey_form": forms_by_prefix["passkey"],
+        "factors": factor_summary(user),
+        "passkeys": list(list_passkeys(user)),
     }
     return form_page(request, "pages/security.html", context, form=bound, error=error)
 
@@ -82,23 +90,24 @@ def _done(request: HttpRequest, message: str, section: str) -> HttpResponse:
 @signed_in_page
 @methods("GET")
 def security(request: HttpRequest) -> HttpResponse:
-    return _security_page(request)
+    return security_page(request)
 
 
 @signed_in_page
 @sensitive_post_parameters("password-current_password", "password-new_password")
 @methods("POST")
+@step_up_required(back_to="#password", password_given=True)
 def password(request: HttpRequest) -> HttpResponse:
     """Change the password; every other session and token ends, this one goes on."""
     form = PasswordChangeForm(request.POST, prefix="password")
     if not form.is_valid():
-        return _security_page(request, bound=form)
+        return security_page(request, bound=form)
     try:
         user = change_password(
             user=user_of(request), **form.cleaned_data, client=Client.of(request)
         )
     except ServiceError as error:
-        return _security_page(request, bound=form, error=error)
+        return security_page(request, bound=form, error=error)
     update_session_auth_hash(request, user)  # this session goes on, under a new key
     return _done(request, _("Your password was changed."), "password")
 
@@ -106,6 +115,7 @@ def password(request: HttpRequest) -> HttpResponse:
 @signed_in_page
 @sensitive_post_parameters("email-password")
 @methods("POST")
+@step_up_required(back_to="#email", password_given=True)
 def email(request: HttpRequest) -> HttpResponse:
     """Send a confirmation link to a new address; nothing changes until it is followed."""
     user = user_of(request)
@@ -116,10 +126,10 @@ def email(request: HttpRequest) -> HttpResponse:
             ("email_change", limits.by_account(user)),
         )
         if not form.is_valid():
-            return _security_page(request, bound=form)
+            return security_page(request, bound=form)
         request_email_change(user=user, **form.cleaned_data, client=Client.of(request))
     except ServiceError as error:
-        return _security_page(request, bound=form, error=error)
+        return security_page(request, bound=form, error=error)
     return _done(request, _("A confirmation link was sent to the new address."), "email")
 
 
@@ -152,6 +162,7 @@ def revoke_token_view(request: HttpRequest, token_id: int) -> HttpResponse:
 
 @signed_in_page
 @methods("GET")
+@step_up_required()
 def export(request: HttpRequest) -> HttpResponse:
     """Everything the service holds about the user, as the API's JSON document, to download."""
     document = export_user_data(
@@ -168,15 +179,16 @@ def export(request: HttpRequest) -> HttpResponse:
 @signed_in_page
 @sensitive_post_parameters("delete-password")
 @methods("POST")
+@step_up_required(back_to="#delete", password_given=True)
 def delete(request: HttpRequest) -> HttpResponse:
     """Delete the account with everything held about it, after the password is checked."""
     form = DeleteAccountForm(request.POST, prefix="delete")
     if not form.is_valid():
-        return _security_page(request, bound=form)
+        return security_page(request, bound=form)
     user: User = user_of(request)
     try:
         delete_account(user=user, **form.cleaned_data, client=Client.of(request))
     except ServiceError as error:
-        return _security_page(request, bound=form, error=error)
+        return security_page(request, bound=form, error=error)
     request.session.flush()  # the row went with the account: clear the cookie
     return redirect("pages:deleted")
