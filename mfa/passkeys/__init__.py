@@ -18,10 +18,10 @@ Policy, after WebAuthn Level 3:
   reports 0 every time (most synced passkeys) is accepted, as the specification allows;
 - a response made inside a cross-origin frame is refused: the service is never framed.
 
-The ceremonies (``authentication``, ``registration``, and ``store``, which names
-passkeys as registration does) need py_webauthn, its ASN.1, CBOR and OpenSSL bindings:
-several MiB in every worker that loads them. They are loaded by the first request that
-uses a passkey (PEP 562 ``__getattr__`` below), not when the app starts.
+The two ceremonies (``authentication``, ``registration``) need py_webauthn, with its
+ASN.1, CBOR, cryptography and OpenSSL bindings: about 15 MiB in every worker that loads
+them. They are loaded by the first request that uses one (PEP 562 ``__getattr__``
+below), not when the app starts; listing, renaming and removing passkeys need none of it.
 """
 
 from __future__ import annotations
@@ -30,22 +30,25 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from mfa.passkeys.challenges import purge_expired_challenges
-from mfa.passkeys.common import NAME_MAX_LENGTH, Purpose, RelyingParty, relying_party, user_handle
+from mfa.passkeys.common import (
+    NAME_MAX_LENGTH,
+    Purpose,
+    RelyingParty,
+    clean_name,
+    relying_party,
+    user_handle,
+)
+from mfa.passkeys.store import list_passkeys, remove_passkey, rename_passkey
 
 if TYPE_CHECKING:
     from mfa.passkeys.authentication import authenticate, authentication_options
-    from mfa.passkeys.registration import clean_name, register_passkey, registration_options
-    from mfa.passkeys.store import list_passkeys, remove_passkey, rename_passkey
+    from mfa.passkeys.registration import register_passkey, registration_options
 
 _LAZY = {
     "authenticate": "authentication",
     "authentication_options": "authentication",
-    "clean_name": "registration",
     "register_passkey": "registration",
     "registration_options": "registration",
-    "list_passkeys": "store",
-    "remove_passkey": "store",
-    "rename_passkey": "store",
 }
 
 

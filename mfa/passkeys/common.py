@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 
 from mfa.app_settings import app_settings
-from mfa.errors import InvalidCredential
+from mfa.errors import InvalidCredential, InvalidPasskeyName
 from mfa.models import Passkey, PasskeyUser, WebAuthnChallenge
 
 if TYPE_CHECKING:
@@ -110,3 +110,19 @@ def descriptors(user: User) -> list[PublicKeyCredentialDescriptor]:
 
 def timeout_ms() -> int:
     return int(app_settings.WEBAUTHN_CHALLENGE_TIMEOUT.total_seconds() * 1000)
+
+
+def clean_name(name: object) -> str:
+    """The passkey's name, trimmed.
+
+    Raises:
+        InvalidPasskeyName: Empty, longer than 100 characters, or with control characters.
+    """
+    if not isinstance(name, str):
+        raise InvalidPasskeyName("not a string")
+    name = name.strip()
+    if not name or len(name) > NAME_MAX_LENGTH:
+        raise InvalidPasskeyName("empty or too long")
+    if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in name):
+        raise InvalidPasskeyName("control characters")
+    return name

@@ -16,13 +16,13 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from mfa.errors import InvalidCredential, InvalidPasskeyName
+from mfa.errors import InvalidCredential
 from mfa.models import Passkey
 from mfa.passkeys import challenges
 from mfa.passkeys.common import (
-    NAME_MAX_LENGTH,
     Purpose,
     as_object,
+    clean_name,
     descriptors,
     relying_party,
     timeout_ms,
@@ -56,22 +56,6 @@ def registration_options(*, user: User) -> dict[str, Any]:
         exclude_credentials=descriptors(user),
     )
     return options_to_json_dict(options)
-
-
-def clean_name(name: object) -> str:
-    """The passkey's name, trimmed.
-
-    Raises:
-        InvalidPasskeyName: Empty, longer than 100 characters, or with control characters.
-    """
-    if not isinstance(name, str):
-        raise InvalidPasskeyName("not a string")
-    name = name.strip()
-    if not name or len(name) > NAME_MAX_LENGTH:
-        raise InvalidPasskeyName("empty or too long")
-    if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in name):
-        raise InvalidPasskeyName("control characters")
-    return name
 
 
 def register_passkey(*, user: User, credential: object, name: object) -> Passkey:

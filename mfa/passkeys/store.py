@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from mfa.models import Passkey
-from mfa.passkeys.registration import clean_name
+from mfa.passkeys.common import clean_name
 
 if TYPE_CHECKING:
     from accounts.models import User
