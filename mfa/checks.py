@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.core.checks import CheckMessage, Error, Tags, register
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -43,11 +44,13 @@ def check_relying_party(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
                 )
             )
         elif parts.scheme == "http" and host != "localhost" and not host.endswith(".localhost"):
-            errors.append(
-                Error(
-                    f"The passkey origin {origin} is not HTTPS; browsers offer passkeys "
-                    "only to secure pages (and localhost).",
-                    id="mfa.E004",
-                )
+            message = (
+                f"The passkey origin {origin} is not HTTPS; browsers offer passkeys "
+                "only to secure pages (and localhost)."
             )
+            if settings.DEBUG:
+                # A development server on a LAN name still serves every page but passkeys.
+                errors.append(Warning(message, id="mfa.W004"))
+            else:
+                errors.append(Error(message, id="mfa.E004"))
     return errors

@@ -13,31 +13,20 @@ a browser here.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from django.db import connections
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from accounts.models import AuthToken, SecurityEvent, User
 from accounts.tests.factories import PASSWORD, UserFactory
+from core.tests.chromium import chromium
 from mfa.models import Passkey
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 # What the browser app does, written once: JSON calls with the CSRF token, and the
 # WebAuthn Level 3 JSON helpers between the API's options and navigator.credentials.
@@ -67,16 +56,13 @@ window.getPasskey = async (options) => {
 @pytest.fixture
 def page(live_server: Any, settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
     """A page of the running service, in Chromium with a virtual platform authenticator."""
-    if not shutil.which(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
     # Playwright's sync API keeps an event loop in this thread, which makes Django
     # refuse the test's own ORM reads; the server runs in its own thread regardless.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     origin = live_server.url
     settings.ACCOUNTS_WEBAUTHN_RP_ID = urlsplit(origin).hostname
     settings.ACCOUNTS_WEBAUTHN_ORIGINS = [origin]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         try:
             page = browser.new_page()
             devtools = page.context.new_cdp_session(page)
@@ -97,7 +83,6 @@ def page(live_server: Any, settings: Any, monkeypatch: pytest.MonkeyPatch) -> It
             page.evaluate(API_JS)
             yield page
         finally:
-            browser.close()
             # The test's own queries ran in Playwright's context, on a connection of
             # their own: close it, or the test database cannot be dropped at the end.
             connections.close_all()

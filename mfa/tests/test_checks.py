@@ -80,9 +80,18 @@ def test_an_origin_outside_the_rp_id_fails(settings):
 
 
 def test_a_plain_http_origin_fails_unless_it_is_localhost(settings):
+    settings.DEBUG = False
     settings.ACCOUNTS_WEBAUTHN_ORIGINS = ["http://app.example.com"]
     assert _ids(check_relying_party(None)) == ["mfa.E004"]
 
     settings.ACCOUNTS_WEBAUTHN_RP_ID = "localhost"
     settings.ACCOUNTS_WEBAUTHN_ORIGINS = ["http://localhost:3000"]
     assert check_relying_party(None) == []
+
+
+def test_a_development_server_on_a_plain_http_name_starts_with_a_warning(settings):
+    """Every page but passkeys works there; refusing to start would help nobody."""
+    settings.DEBUG = True
+    settings.ACCOUNTS_WEBAUTHN_RP_ID = "devbox.lan"
+    settings.ACCOUNTS_WEBAUTHN_ORIGINS = ["http://devbox.lan:8000"]
+    assert _ids(check_relying_party(None)) == ["mfa.W004"]

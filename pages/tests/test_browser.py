@@ -21,6 +21,7 @@ from playwright.sync_api import BrowserContext, Page, ViewportSize, expect
 from accounts.models import User, UserSession
 from accounts.tests.conftest import Mailbox, text_part
 from accounts.tests.factories import PASSWORD, UserFactory
+from core.tests.chromium import chromium
 from pages.tests.browser import (
     DESKTOP,
     PHONE,
@@ -28,7 +29,6 @@ from pages.tests.browser import (
     Camera,
     Watcher,
     assert_accessible,
-    chromium,
     new_context,
     off_loop,
     run_worker,

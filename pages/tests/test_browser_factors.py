@@ -18,10 +18,11 @@ from playwright.sync_api import Page, ViewportSize, expect
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
+from core.tests.chromium import chromium
 from mfa import totp
 from mfa.models import Passkey, TOTPDevice
 from mfa.tests.helpers import steady_time
-from pages.tests.browser import DESKTOP, PHONE, Camera, chromium, new_context, off_loop
+from pages.tests.browser import DESKTOP, PHONE, Camera, new_context, off_loop
 from pages.tests.test_browser import Person, camera, site  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
