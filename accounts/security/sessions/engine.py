@@ -31,7 +31,7 @@ from accounts.app_settings import app_settings
 from accounts.models import User, UserSession
 from accounts.security import cache
 from accounts.security.cache import SessionRecord, UserState
-from accounts.security.sessions import keys
+from accounts.security.sessions import keys, query
 
 _RECORD_FIELDS = ("id", "user_id", "session_data", "created", "last_seen", "expire_date")
 
@@ -120,16 +120,17 @@ class SessionStore(SessionBase):
             if cached.record is not None:
                 hand_over_user(cached.user, from_cache=cached.user is not None, state=state)
                 return cached.record
-        # The user comes in the same query (the backend takes it with ``take_session_user``).
-        # A slice, not ``first()``: the key is unique, so an ORDER BY would be wasted work.
-        rows = _session_with_user().filter(key_hash=key_hash, expire_date__gt=timezone.now())[:1]
-        if not rows:
+        # The user comes in the same query (the backend takes it with ``take_session_user``),
+        # compiled once per connection (:mod:`.query`). A slice, not ``first()``: the key is
+        # unique, so an ORDER BY would be wasted work.
+        found = query.read_session_row(_session_with_user(), key_hash, timezone.now())
+        if found is None:
             return None
-        values = rows[0]
+        alias, values = found
         record = SessionRecord(*values[: len(_RECORD_FIELDS)])
         user = None
         if record.user_id is not None:
-            user = User.from_db(rows.db, _user_fields(), values[len(_RECORD_FIELDS) :])
+            user = User.from_db(alias, _user_fields(), values[len(_RECORD_FIELDS) :])
         hand_over_user(user, state=state)
         cache.remember_session(key_hash, record)
         return record
