@@ -19,21 +19,23 @@ from __future__ import annotations
 
 import functools
 from contextvars import ContextVar
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase, UpdateError
-from django.db.models import QuerySet
+from django.db import connections, router
 from django.utils import timezone
 
 from accounts.app_settings import app_settings
 from accounts.models import User, UserSession
 from accounts.security import cache
 from accounts.security.cache import SessionRecord, UserState
-from accounts.security.sessions import keys, query
+from accounts.security.sessions import keys
 
 _RECORD_FIELDS = ("id", "user_id", "session_data", "created", "last_seen", "expire_date")
+_EXPIRE_DATE = UserSession._meta.get_field("expire_date")
 
 #: The user this request's session read brought along: ``(user, from_cache, state)``.
 _session_user: ContextVar[tuple[User | None, bool, UserState | None]] = ContextVar(
@@ -69,15 +71,61 @@ def _user_fields() -> list[str]:
     return [field.attname for field in User._meta.concrete_fields]
 
 
-@functools.cache
-def _session_with_user() -> QuerySet[UserSession, tuple[Any, ...]]:
-    """Return the query of a session's columns and its user's, joined.
+@dataclass(frozen=True)
+class _CompiledRead:
+    """The joined session-and-user read, compiled to SQL once per database.
 
-    Built once: resolving the joined columns costs more than running the query. Each
-    read filters a copy; this one is never evaluated.
+    Compiling the query (resolving the joined columns, building the SQL) cost more
+    than running it, on every authenticated request; the statement never changes, only
+    its two parameters (the key's hash, the time), so it is compiled once and each read
+    runs it with its own values through the ORM's own value converters.
     """
-    return UserSession.objects.values_list(
-        *_RECORD_FIELDS, *(f"user__{name}" for name in _user_fields())
+
+    sql: str
+    params: tuple[Any, ...]
+    key_position: int
+    time_position: int
+    converters: tuple[tuple[int, tuple[list[Any], Any]], ...]
+
+    def fetch(self, alias: str, key_hash: str, now: datetime) -> list[Any] | None:
+        connection = connections[alias]
+        params = list(self.params)
+        params[self.key_position] = key_hash
+        params[self.time_position] = _EXPIRE_DATE.get_db_prep_value(now, connection)
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        values = list(row)
+        for position, (functions, expression) in self.converters:
+            for convert in functions:
+                values[position] = convert(values[position], expression, connection)
+        return values
+
+
+@functools.cache
+def _compiled_read(alias: str) -> _CompiledRead:
+    # Two marker values stand where each read's key hash and time go; their positions
+    # in the compiled parameters say where to put the real ones. A slice, not
+    # ``first()``: the key is unique, so an ORDER BY would be wasted work.
+    marker_key = "marker: the key hash"
+    marker_time = datetime(1, 1, 2, tzinfo=UTC)
+    query = (
+        UserSession.objects.using(alias)
+        .values_list(*_RECORD_FIELDS, *(f"user__{name}" for name in _user_fields()))
+        .filter(key_hash=marker_key, expire_date__gt=marker_time)[:1]
+    )
+    compiler = query.query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    marker_time_value = _EXPIRE_DATE.get_db_prep_value(marker_time, connections[alias])
+    converters = compiler.get_converters([column for column, *_ in compiler.select])
+    return _CompiledRead(
+        sql=sql,
+        params=tuple(params),
+        key_position=list(params).index(marker_key),
+        time_position=list(params).index(marker_time_value),
+        converters=tuple(converters.items()),
     )
 
 
@@ -120,13 +168,11 @@ class SessionStore(SessionBase):
             if cached.record is not None:
                 hand_over_user(cached.user, from_cache=cached.user is not None, state=state)
                 return cached.record
-        # The user comes in the same query (the backend takes it with ``take_session_user``),
-        # compiled once per connection (:mod:`.query`). A slice, not ``first()``: the key is
-        # unique, so an ORDER BY would be wasted work.
-        found = query.read_session_row(_session_with_user(), key_hash, timezone.now())
-        if found is None:
+        # The user comes in the same query (the backend takes it with ``take_session_user``).
+        alias = router.db_for_read(UserSession)
+        values = _compiled_read(alias).fetch(alias, key_hash, timezone.now())
+        if values is None:
             return None
-        alias, values = found
         record = SessionRecord(*values[: len(_RECORD_FIELDS)])
         user = None
         if record.user_id is not None:
