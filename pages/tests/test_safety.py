@@ -33,7 +33,10 @@ SIGNED_IN_PAGES = [
     "/account/logout/",
     "/account/reauthenticate/",
 ]
-PASSKEY_SCRIPT = '<script src="/static/pages/passkey.js" defer>'
+PASSKEY_SCRIPTS = {
+    '<script src="/static/accounts/webauthn.js" defer>',
+    '<script src="/static/pages/passkey.js" defer>',
+}
 
 
 def _assert_safe_page(response) -> None:
@@ -47,12 +50,12 @@ def _assert_safe_page(response) -> None:
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
     html = response.content.decode()
-    # No inline script (only the passkey script, from a file of the service), no inline
+    # No inline script (only the passkey scripts, files of the service), no inline
     # style or handler, nothing from another site.
     scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", html, re.S)
     assert html.count("<script") == len(scripts)
     assert all(body == "" for body in scripts)
-    assert set(re.findall(r"<script\b[^>]*>", html)) <= {PASSKEY_SCRIPT}
+    assert set(re.findall(r"<script\b[^>]*>", html)) <= PASSKEY_SCRIPTS
     assert not re.search(r"\son\w+=", html)
     assert " style=" not in html
     assert not re.search(r"(src|href)=\"https?://", html)
@@ -93,14 +96,16 @@ def test_an_unknown_address_under_account_is_a_page_and_elsewhere_json(browser):
     assert api.json()["code"] == "not_found"
 
 
-def test_the_passkey_script_is_served_by_the_service(browser):
+def test_the_passkey_scripts_are_served_by_the_service(browser):
     html = browser.get("/account/login/").content.decode()
-    assert PASSKEY_SCRIPT in html
+    assert all(tag in html for tag in PASSKEY_SCRIPTS)
 
-    response = browser.get("/static/pages/passkey.js")
+    pages_script = browser.get("/static/pages/passkey.js")
+    webauthn = browser.get("/static/accounts/webauthn.js")
 
-    assert response.status_code == HTTPStatus.OK
-    assert "navigator.credentials" in b"".join(response.streaming_content).decode()
+    assert pages_script.status_code == webauthn.status_code == HTTPStatus.OK
+    assert "accountsWebAuthn" in b"".join(pages_script.streaming_content).decode()
+    assert "navigator.credentials" in b"".join(webauthn.streaming_content).decode()
 
 
 def test_the_stylesheet_is_served_by_the_service(browser):

@@ -1,75 +1,16 @@
-// Passkeys on the account pages: the one script of the pages, served as a file (the
-// Content-Security-Policy allows no inline script). Every form marked data-passkey asks
-// its page's endpoint for WebAuthn options (data-options-url, with the CSRF token of
+// Passkeys on the account pages, served as a file (the Content-Security-Policy allows no
+// inline script), over the service's WebAuthn helper (accounts/webauthn.js). Every form
+// marked data-passkey asks its page's endpoint for WebAuthn options (data-options-url, with the CSRF token of
 // the form), lets the browser's authenticator answer them, puts the answer in the
 // form's hidden credential field as JSON and submits the form: the server decides
 // and the browser follows its answer. Without WebAuthn the forms stay hidden.
 "use strict";
 
 (function () {
-  if (!window.PublicKeyCredential || !navigator.credentials) {
+  const webauthn = window.accountsWebAuthn;
+  if (!webauthn || !webauthn.supported) {
     return;
   }
-
-  const toBytes = (text) => {
-    const base64 = text.replace(/-/g, "+").replace(/_/g, "/");
-    const padded = base64 + "=".repeat((4 - (base64.length % 4)) % 4);
-    return Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
-  };
-  const toText = (buffer) => {
-    let binary = "";
-    new Uint8Array(buffer).forEach((byte) => { binary += String.fromCharCode(byte); });
-    return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-  };
-  const withIds = (list) => (list || []).map((c) => ({...c, id: toBytes(c.id)}));
-
-  const create = async (options) => {
-    const credential = await navigator.credentials.create({
-      publicKey: {
-        ...options,
-        challenge: toBytes(options.challenge),
-        user: {...options.user, id: toBytes(options.user.id)},
-        excludeCredentials: withIds(options.excludeCredentials),
-      },
-    });
-    const answer = credential.response;
-    return {
-      id: credential.id,
-      rawId: toText(credential.rawId),
-      type: credential.type,
-      authenticatorAttachment: credential.authenticatorAttachment,
-      clientExtensionResults: credential.getClientExtensionResults(),
-      response: {
-        clientDataJSON: toText(answer.clientDataJSON),
-        attestationObject: toText(answer.attestationObject),
-        transports: answer.getTransports ? answer.getTransports() : [],
-      },
-    };
-  };
-
-  const get = async (options) => {
-    const credential = await navigator.credentials.get({
-      publicKey: {
-        ...options,
-        challenge: toBytes(options.challenge),
-        allowCredentials: withIds(options.allowCredentials),
-      },
-    });
-    const answer = credential.response;
-    return {
-      id: credential.id,
-      rawId: toText(credential.rawId),
-      type: credential.type,
-      authenticatorAttachment: credential.authenticatorAttachment,
-      clientExtensionResults: credential.getClientExtensionResults(),
-      response: {
-        clientDataJSON: toText(answer.clientDataJSON),
-        authenticatorData: toText(answer.authenticatorData),
-        signature: toText(answer.signature),
-        userHandle: answer.userHandle ? toText(answer.userHandle) : undefined,
-      },
-    };
-  };
 
   const say = (form, text) => {
     const message = form.querySelector("[data-passkey-message]");
@@ -97,7 +38,9 @@
       say(form, body.message || form.dataset.error);
       return;
     }
-    const answer = form.dataset.passkey === "create" ? await create(body) : await get(body);
+    const answer = form.dataset.passkey === "create"
+      ? await webauthn.create(body)
+      : await webauthn.get(body);
     form.querySelector("[data-credential]").value = JSON.stringify(answer);
     form.submit();
   };
