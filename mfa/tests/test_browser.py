@@ -23,7 +23,7 @@ from playwright.sync_api import Page
 
 from accounts.models import AuthToken, SecurityEvent, User
 from accounts.tests.factories import PASSWORD, UserFactory
-from core.tests.chromium import chromium
+from core.tests.chromium import add_virtual_authenticator, chromium
 from mfa.models import Passkey
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -65,20 +65,7 @@ def page(live_server: Any, settings: Any, monkeypatch: pytest.MonkeyPatch) -> It
     with chromium() as browser:
         try:
             page = browser.new_page()
-            devtools = page.context.new_cdp_session(page)
-            devtools.send("WebAuthn.enable")
-            devtools.send(
-                "WebAuthn.addVirtualAuthenticator",
-                {
-                    "options": {
-                        "protocol": "ctap2",
-                        "transport": "internal",
-                        "hasResidentKey": True,
-                        "hasUserVerification": True,
-                        "isUserVerified": True,
-                    }
-                },
-            )
+            add_virtual_authenticator(page)
             page.goto(f"{origin}/api/docs/")
             page.evaluate(API_JS)
             yield page

@@ -14,11 +14,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, ViewportSize, expect
+from playwright.sync_api import ViewportSize, expect
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
-from core.tests.chromium import chromium
+from core.tests.chromium import add_virtual_authenticator, chromium
 from mfa import totp
 from mfa.models import Passkey, TOTPDevice
 from mfa.tests.helpers import steady_time
@@ -34,24 +34,6 @@ def passkey_site(site: str, settings: Any) -> str:  # noqa: F811  (the fixture a
     settings.ACCOUNTS_WEBAUTHN_RP_ID = urlsplit(site).hostname
     settings.ACCOUNTS_WEBAUTHN_ORIGINS = [site]
     return site
-
-
-def add_virtual_authenticator(page: Page) -> None:
-    """A platform authenticator that verifies the user, as a laptop's fingerprint reader."""
-    devtools = page.context.new_cdp_session(page)
-    devtools.send("WebAuthn.enable")
-    devtools.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-            }
-        },
-    )
 
 
 def next_code(secret: str) -> str:
